@@ -1,0 +1,29 @@
+package io.engram.api.store;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/** A read transaction: a consistent snapshot of all keyspaces. */
+@ProviderType
+public interface ReadTxn {
+
+    /** The value stored under {@code key}, or null. Returns a copy. */
+    byte[] get(String keyspace, byte[] key);
+
+    /**
+     * Visits entries in key order starting at the first key {@code >= from} (the first
+     * key when {@code from} is null) until the visitor returns false or the keyspace ends.
+     */
+    void scan(String keyspace, byte[] from, EntryVisitor visitor);
+
+    /** Visits, in key order, the entries whose key starts with {@code prefix}. */
+    void scanPrefix(String keyspace, byte[] prefix, EntryVisitor visitor);
+
+    /** The number of entries in a keyspace (0 when it does not exist). */
+    long count(String keyspace);
+
+    @FunctionalInterface
+    interface EntryVisitor {
+        /** Receives copies of key and value; returns false to stop. */
+        boolean visit(byte[] key, byte[] value);
+    }
+}
