@@ -1,0 +1,30 @@
+package io.engram.memory;
+
+import com.google.gson.annotations.SerializedName;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One stored memory, exactly as it is kept in the {@code memory.records} keyspace (JSON).
+ * Optional parts are null when absent; times are epoch milliseconds.
+ *
+ * @param expiresAt when a short-term memory stops being visible; null for long-term ones
+ */
+public record Memory(
+        String id,
+        String content,
+        Map<String, Object> metadata,
+        List<DocRef> references,
+        Layer layer,
+        @SerializedName("session_id") String sessionId,
+        @SerializedName("episode_id") String episodeId,
+        long version,
+        @SerializedName("created_at") long createdAt,
+        @SerializedName("updated_at") long updatedAt,
+        @SerializedName("expires_at") Long expiresAt) {
+
+    /** Whether the memory has expired at {@code now} and must no longer be seen. */
+    public boolean isExpiredAt(long now) {
+        return expiresAt != null && expiresAt <= now;
+    }
+}

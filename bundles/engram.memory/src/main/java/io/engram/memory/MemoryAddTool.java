@@ -1,0 +1,166 @@
+package io.engram.memory;
+
+import io.engram.api.tool.Arguments;
+import io.engram.api.tool.InvalidArgumentException;
+import io.engram.api.tool.Tool;
+import io.engram.api.tool.ToolAnnotations;
+import io.engram.api.tool.ToolContext;
+import io.engram.api.tool.ToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code memory_add}: stores a new memory and answers its id once it is durable. */
+@Component(service = Tool.class)
+public class MemoryAddTool implements Tool {
+
+    private static final String INPUT_SCHEMA = """
+            {
+              "type": "object",
+              "properties": {
+                "content": {
+                  "type": "string",
+                  "description": "The text to remember. Make it self-contained: it will be read later without this conversation."
+                },
+                "metadata": {
+                  "type": "object",
+                  "description": "Optional JSON object stored with the memory, e.g. {\\"tags\\": [\\"build\\"], \\"project\\": \\"engram\\"}."
+                },
+                "references": {
+                  "type": "array",
+                  "description": "Documents this memory is about or was taken from.",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "docId": {"type": "string", "description": "Document id."},
+                      "chunkId": {"type": "string", "description": "Chunk of the document, if the memory concerns one part."},
+                      "score": {"type": "number", "description": "How relevant the document is to the memory, 0 to 1."}
+                    },
+                    "required": ["docId"]
+                  }
+                },
+                "layer_hint": {
+                  "type": "string",
+                  "enum": ["STM", "LTM"],
+                  "default": "STM",
+                  "description": "STM (short-term) memories expire after a while (1 hour unless configured otherwise); LTM (long-term) memories stay until deleted."
+                },
+                "session_id": {
+                  "type": "string",
+                  "description": "The session or conversation the memory belongs to; memory_search can filter on it."
+                },
+                "episode_id": {
+                  "type": "string",
+                  "description": "The task or episode the memory belongs to; memory_search can filter on it."
+                }
+              },
+              "required": ["content"]
+            }
+            """;
+
+    private static final String OUTPUT_SCHEMA = """
+            {
+              "type": "object",
+              "properties": {
+                "id": {"type": "string", "description": "The new memory's id."},
+                "layer": {"type": "string", "enum": ["STM", "LTM"]},
+                "version": {"type": "integer", "description": "1 for a new memory."},
+                "created_at": {"type": "integer", "description": "Creation time, epoch milliseconds."},
+                "expires_at": {"type": "integer", "description": "When a short-term memory expires, epoch milliseconds; absent for LTM."}
+              },
+              "required": ["id", "layer", "version", "created_at"]
+            }
+            """;
+
+    private final MemoryEngine memory;
+
+    @Activate
+    public MemoryAddTool(@Reference(name = "memory") MemoryEngine memory) {
+        this.memory = memory;
+    }
+
+    @Override
+    public String name() {
+        return "memory_add";
+    }
+
+    @Override
+    public String title() {
+        return "Add memory";
+    }
+
+    @Override
+    public String description() {
+        return "Save a memory (a fact, decision, preference or piece of context) so it can be found in later"
+                + " conversations with memory_search. Memories are short-term (STM) by default and expire after"
+                + " about an hour; pass layer_hint \"LTM\" for anything worth keeping. Returns the new id.";
+    }
+
+    @Override
+    public String inputSchema() {
+        return INPUT_SCHEMA;
+    }
+
+    @Override
+    public String outputSchema() {
+        return OUTPUT_SCHEMA;
+    }
+
+    @Override
+    public ToolAnnotations annotations() {
+        return ToolAnnotations.additive(false);
+    }
+
+    @Override
+    public ToolResult call(Arguments arguments, ToolContext context) {
+        NewMemory request = new NewMemory(
+                arguments.string("content"),
+                arguments.optObject("metadata"),
+                references(arguments.optList("references")),
+                Layer.fromArgument("layer_hint", arguments.optString("layer_hint", null), Layer.STM),
+                MemoryArguments.optText(arguments, "session_id"),
+                MemoryArguments.optText(arguments, "episode_id"));
+        Memory added = memory.add(request);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", added.id());
+        result.put("layer", added.layer().name());
+        result.put("version", added.version());
+        result.put("created_at", added.createdAt());
+        if (added.expiresAt() != null) {
+            result.put("expires_at", added.expiresAt());
+        }
+        return ToolResult.structured(result);
+    }
+
+    private static List<DocRef> references(List<Object> values) {
+        if (values == null) {
+            return null;
+        }
+        List<DocRef> references = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            String field = "references[" + i + "]";
+            if (!(values.get(i) instanceof Map<?, ?> item)) {
+                throw new InvalidArgumentException(field, "expected an object, got " + Arguments.jsonType(values.get(i)));
+            }
+            Object docId = item.get("docId");
+            if (!(docId instanceof String text) || text.isBlank()) {
+                throw new InvalidArgumentException(field + ".docId",
+                        docId == null ? "required" : "expected a non-empty string, got " + Arguments.jsonType(docId));
+            }
+            Object chunkId = item.get("chunkId");
+            if (chunkId != null && !(chunkId instanceof String)) {
+                throw new InvalidArgumentException(field + ".chunkId", "expected a string, got " + Arguments.jsonType(chunkId));
+            }
+            Object score = item.get("score");
+            if (score != null && !(score instanceof Number)) {
+                throw new InvalidArgumentException(field + ".score", "expected a number, got " + Arguments.jsonType(score));
+            }
+            references.add(new DocRef(text, (String) chunkId, score == null ? null : ((Number) score).doubleValue()));
+        }
+        return references;
+    }
+}

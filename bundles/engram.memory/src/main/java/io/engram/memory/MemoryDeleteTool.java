@@ -1,0 +1,95 @@
+package io.engram.memory;
+
+import io.engram.api.tool.Arguments;
+import io.engram.api.tool.Tool;
+import io.engram.api.tool.ToolAnnotations;
+import io.engram.api.tool.ToolContext;
+import io.engram.api.tool.ToolResult;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code memory_delete}: removes a memory, optionally keeping a backup copy. */
+@Component(service = Tool.class)
+public class MemoryDeleteTool implements Tool {
+
+    private static final String INPUT_SCHEMA = """
+            {
+              "type": "object",
+              "properties": {
+                "id": {"type": "string", "description": "Id of the memory to delete."},
+                "backup": {
+                  "type": "boolean",
+                  "default": false,
+                  "description": "Keep a copy of the deleted memory in the backup area."
+                }
+              },
+              "required": ["id"]
+            }
+            """;
+
+    private static final String OUTPUT_SCHEMA = """
+            {
+              "type": "object",
+              "properties": {
+                "deleted": {"type": "boolean", "description": "False when no memory had that id (already deleted or expired)."},
+                "cascaded": {"type": "integer", "description": "Dependent items removed with it."},
+                "backedUp": {"type": "boolean", "description": "Present when backup was asked for: whether a copy was kept."}
+              },
+              "required": ["deleted", "cascaded"]
+            }
+            """;
+
+    private final MemoryEngine memory;
+
+    @Activate
+    public MemoryDeleteTool(@Reference(name = "memory") MemoryEngine memory) {
+        this.memory = memory;
+    }
+
+    @Override
+    public String name() {
+        return "memory_delete";
+    }
+
+    @Override
+    public String title() {
+        return "Delete memory";
+    }
+
+    @Override
+    public String description() {
+        return "Delete a saved memory that is wrong or no longer wanted. Pass backup true to keep a copy."
+                + " Deleting an id that does not exist does nothing and answers deleted false.";
+    }
+
+    @Override
+    public String inputSchema() {
+        return INPUT_SCHEMA;
+    }
+
+    @Override
+    public String outputSchema() {
+        return OUTPUT_SCHEMA;
+    }
+
+    @Override
+    public ToolAnnotations annotations() {
+        return ToolAnnotations.destructive(true);
+    }
+
+    @Override
+    public ToolResult call(Arguments arguments, ToolContext context) {
+        boolean backup = arguments.optBoolean("backup", false);
+        DeleteOutcome outcome = memory.delete(arguments.string("id"), backup);
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("deleted", outcome.deleted());
+        result.put("cascaded", 0L);
+        if (backup) {
+            result.put("backedUp", outcome.backedUp());
+        }
+        return ToolResult.structured(result);
+    }
+}

@@ -1,0 +1,220 @@
+package io.engram.memory;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.ToNumberPolicy;
+import io.engram.api.store.ReadTxn;
+import io.engram.api.store.Store;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The memory engine: adds, searches, updates and deletes memories kept as JSON records in
+ * the store's {@code memory.*} keyspaces. Each operation runs in one store transaction, so
+ * concurrent callers and processes never lose each other's updates. Time comes from the
+ * given clock; short-term memories expire {@link MemorySettings#stmTtlMs()} after they are
+ * added and are never seen again after that.
+ */
+public class MemoryEngine {
+
+    /** Keyspace of the memories, keyed by id. */
+    public static final String RECORDS = "memory.records";
+    /** Keyspace of deleted memories kept on request, keyed by id, with {@code deleted_at}. */
+    public static final String BACKUP = "memory.backup";
+
+    private static final Logger LOG = Logger.getLogger(MemoryEngine.class.getName());
+    // metadata values decode as Long or Double, the same as tool arguments
+    private static final Gson GSON = new GsonBuilder()
+            .setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+            .disableHtmlEscaping()
+            .create();
+
+    private final Store store;
+    private final Clock clock;
+    private volatile MemorySettings settings;
+
+    public MemoryEngine(Store store, Clock clock, MemorySettings settings) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The settings in force. */
+    public MemorySettings settings() {
+        return settings;
+    }
+
+    /** Replaces the settings; the time to live applies to memories added from now on. */
+    protected void applySettings(MemorySettings newSettings) {
+        settings = Objects.requireNonNull(newSettings, "settings");
+    }
+
+    /** Stores a new memory, version 1, and returns it once it is durably committed. */
+    public Memory add(NewMemory request) {
+        Objects.requireNonNull(request.content(), "content");
+        long now = clock.millis();
+        Layer layer = request.layer() == null ? Layer.STM : request.layer();
+        Long expiresAt = layer == Layer.STM ? now + settings.stmTtlMs() : null;
+        List<DocRef> references = request.references() == null || request.references().isEmpty()
+                ? null
+                : List.copyOf(request.references());
+        Memory memory = new Memory(MemoryIds.next(now), request.content(), request.metadata(), references, layer,
+                request.sessionId(), request.episodeId(), 1, now, now, expiresAt);
+        byte[] key = key(memory.id());
+        byte[] value = encode(memory);
+        store.write(txn -> {
+            txn.put(RECORDS, key, value);
+            return null;
+        });
+        return memory;
+    }
+
+    /**
+     * Finds the visible memories that pass the query's filters. With query text they are
+     * ranked by term matches (memories matching no term are left out); without, they are
+     * listed newest first with score 0.
+     */
+    public SearchResult search(SearchQuery query) {
+        long now = clock.millis();
+        List<Memory> candidates = store.read(txn -> {
+            List<Memory> passing = new ArrayList<>();
+            txn.scan(RECORDS, null, (key, value) -> {
+                Memory memory = decodeOrSkip(key, value);
+                if (memory != null && passes(memory, query, now)) {
+                    passing.add(memory);
+                }
+                return true;
+            });
+            return passing;
+        });
+        List<String> queryTerms = Terms.distinct(query.text());
+        List<SearchHit> hits;
+        if (queryTerms.isEmpty()) {
+            candidates.sort(Bm25.NEWEST_FIRST);
+            hits = candidates.stream().map(memory -> new SearchHit(memory, 0, List.of())).toList();
+        } else {
+            hits = Bm25.rank(candidates, queryTerms);
+        }
+        return new SearchResult(List.copyOf(hits.subList(0, Math.min(query.limit(), hits.size()))), hits.size());
+    }
+
+    /**
+     * Applies {@code changes} to a visible memory. The version grows by one when something
+     * actually changed. Moving to LTM clears the expiry; moving to STM starts a new one.
+     *
+     * @return the outcome, or empty when no visible memory has that id
+     */
+    public Optional<UpdateOutcome> update(String id, MemoryChanges changes) {
+        if (!MemoryIds.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        long stmTtlMs = settings.stmTtlMs();
+        byte[] key = key(id);
+        return store.write(txn -> {
+            Memory current = visible(txn, key, now);
+            if (current == null) {
+                return Optional.empty();
+            }
+            List<String> changed = new ArrayList<>();
+            String content = current.content();
+            if (changes.content() != null && !changes.content().equals(content)) {
+                content = changes.content();
+                changed.add("text");
+            }
+            var metadata = current.metadata();
+            if (changes.metadata() != null && !changes.metadata().equals(metadata)) {
+                metadata = changes.metadata();
+                changed.add("metadata");
+            }
+            Layer layer = current.layer();
+            Long expiresAt = current.expiresAt();
+            if (changes.layer() != null && changes.layer() != layer) {
+                layer = changes.layer();
+                expiresAt = layer == Layer.STM ? now + stmTtlMs : null;
+                changed.add("layer");
+            }
+            if (changed.isEmpty()) {
+                return Optional.of(new UpdateOutcome(id, current.version(), List.of()));
+            }
+            Memory updated = new Memory(id, content, metadata, current.references(), layer, current.sessionId(),
+                    current.episodeId(), current.version() + 1, current.createdAt(), now, expiresAt);
+            txn.put(RECORDS, key, encode(updated));
+            return Optional.of(new UpdateOutcome(id, updated.version(), List.copyOf(changed)));
+        });
+    }
+
+    /**
+     * Deletes a visible memory; with {@code backup} it is first copied, with
+     * {@code deleted_at}, to {@link #BACKUP} in the same transaction. Deleting an unknown or
+     * expired id changes nothing.
+     */
+    public DeleteOutcome delete(String id, boolean backup) {
+        if (!MemoryIds.isWellFormed(id)) {
+            return new DeleteOutcome(false, false);
+        }
+        long now = clock.millis();
+        byte[] key = key(id);
+        return store.write(txn -> {
+            Memory current = visible(txn, key, now);
+            if (current == null) {
+                return new DeleteOutcome(false, false);
+            }
+            if (backup) {
+                JsonObject deleted = GSON.toJsonTree(current).getAsJsonObject();
+                deleted.addProperty("deleted_at", now);
+                txn.put(BACKUP, key, GSON.toJson(deleted).getBytes(StandardCharsets.UTF_8));
+            }
+            txn.delete(RECORDS, key);
+            return new DeleteOutcome(true, backup);
+        });
+    }
+
+    private static boolean passes(Memory memory, SearchQuery query, long now) {
+        return !memory.isExpiredAt(now)
+                && (query.layer() == null || query.layer() == memory.layer())
+                && (query.sessionId() == null || query.sessionId().equals(memory.sessionId()))
+                && (query.episodeId() == null || query.episodeId().equals(memory.episodeId()))
+                && (query.from() == null || memory.createdAt() >= query.from())
+                && (query.to() == null || memory.createdAt() <= query.to());
+    }
+
+    private static Memory visible(ReadTxn txn, byte[] key, long now) {
+        byte[] value = txn.get(RECORDS, key);
+        if (value == null) {
+            return null;
+        }
+        Memory memory = decode(value);
+        return memory.isExpiredAt(now) ? null : memory;
+    }
+
+    // one unreadable record must not make every search fail
+    private static Memory decodeOrSkip(byte[] key, byte[] value) {
+        try {
+            return decode(value);
+        } catch (JsonParseException e) {
+            LOG.log(Level.WARNING, "Skipping unreadable memory record " + new String(key, StandardCharsets.UTF_8), e);
+            return null;
+        }
+    }
+
+    private static Memory decode(byte[] value) {
+        return GSON.fromJson(new String(value, StandardCharsets.UTF_8), Memory.class);
+    }
+
+    private static byte[] encode(Memory memory) {
+        return GSON.toJson(memory).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] key(String id) {
+        return id.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,216 @@
+package io.engram.memory;
+
+import io.engram.api.tool.Arguments;
+import io.engram.api.tool.InvalidArgumentException;
+import io.engram.api.tool.Tool;
+import io.engram.api.tool.ToolAnnotations;
+import io.engram.api.tool.ToolContext;
+import io.engram.api.tool.ToolResult;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** {@code memory_search}: finds memories by words and filters, best matches first. */
+@Component(service = Tool.class)
+public class MemorySearchTool implements Tool {
+
+    private static final String INPUT_SCHEMA = """
+            {
+              "type": "object",
+              "properties": {
+                "q": {
+                  "type": "string",
+                  "description": "Words to look for. Code identifiers match whole and by parts (parseJsonFile also matches \\"json\\"). Leave empty to list the newest memories."
+                },
+                "limit": {
+                  "type": "integer",
+                  "default": 10,
+                  "description": "Maximum number of results (the server caps it, at 100 unless configured otherwise)."
+                },
+                "layer": {
+                  "type": "string",
+                  "enum": ["STM", "LTM"],
+                  "description": "Only short-term (STM) or only long-term (LTM) memories."
+                },
+                "episode": {
+                  "type": "string",
+                  "description": "Only memories added with this episode_id."
+                },
+                "session": {
+                  "type": "string",
+                  "description": "Only memories added with this session_id."
+                },
+                "from": {
+                  "type": "integer",
+                  "description": "Only memories created at or after this time, epoch milliseconds."
+                },
+                "to": {
+                  "type": "integer",
+                  "description": "Only memories created at or before this time, epoch milliseconds."
+                }
+              }
+            }
+            """;
+
+    private static final String OUTPUT_SCHEMA = """
+            {
+              "type": "object",
+              "properties": {
+                "results": {
+                  "type": "array",
+                  "description": "Best matches first; without q, newest first.",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "id": {"type": "string"},
+                      "score": {"type": "number", "description": "Relevance to q (higher is better); 0 without q."},
+                      "layer": {"type": "string", "enum": ["STM", "LTM"]},
+                      "content": {"type": "string"},
+                      "created_at": {"type": "integer", "description": "Epoch milliseconds."},
+                      "updated_at": {"type": "integer", "description": "Epoch milliseconds."},
+                      "version": {"type": "integer"},
+                      "expires_at": {"type": "integer", "description": "When a short-term memory expires, epoch milliseconds."},
+                      "session_id": {"type": "string"},
+                      "episode_id": {"type": "string"},
+                      "metadata": {"type": "object"},
+                      "docRefs": {
+                        "type": "array",
+                        "items": {
+                          "type": "object",
+                          "properties": {
+                            "docId": {"type": "string"},
+                            "chunkId": {"type": "string"},
+                            "score": {"type": "number"}
+                          },
+                          "required": ["docId"]
+                        }
+                      },
+                      "explain": {
+                        "type": "object",
+                        "description": "Why the memory matched.",
+                        "properties": {
+                          "matchedTerms": {"type": "array", "items": {"type": "string"}}
+                        },
+                        "required": ["matchedTerms"]
+                      }
+                    },
+                    "required": ["id", "score", "layer", "content", "created_at", "updated_at", "version"]
+                  }
+                },
+                "total": {"type": "integer", "description": "How many memories matched in all, before the limit."},
+                "tookMs": {"type": "integer"}
+              },
+              "required": ["results", "total", "tookMs"]
+            }
+            """;
+
+    private final MemoryEngine memory;
+
+    @Activate
+    public MemorySearchTool(@Reference(name = "memory") MemoryEngine memory) {
+        this.memory = memory;
+    }
+
+    @Override
+    public String name() {
+        return "memory_search";
+    }
+
+    @Override
+    public String title() {
+        return "Search memories";
+    }
+
+    @Override
+    public String description() {
+        return "Search saved memories by words, best matches first, each with its full content. Filter by layer,"
+                + " session, episode or creation time; leave q empty to list the newest memories. Expired short-term"
+                + " memories are never returned. Use it before answering questions about earlier work, decisions"
+                + " or preferences.";
+    }
+
+    @Override
+    public String inputSchema() {
+        return INPUT_SCHEMA;
+    }
+
+    @Override
+    public String outputSchema() {
+        return OUTPUT_SCHEMA;
+    }
+
+    @Override
+    public ToolAnnotations annotations() {
+        return ToolAnnotations.readOnly();
+    }
+
+    @Override
+    public ToolResult call(Arguments arguments, ToolContext context) {
+        long started = System.nanoTime();
+        MemorySettings settings = memory.settings();
+        Long from = arguments.optLong("from");
+        Long to = arguments.optLong("to");
+        if (from != null && to != null && to < from) {
+            throw new InvalidArgumentException("to", "must not be before from (" + from + "), got " + to);
+        }
+        SearchQuery query = new SearchQuery(
+                arguments.optString("q", ""),
+                arguments.optInt("limit", settings.searchDefaultLimit(), 1, settings.searchMaxLimit()),
+                Layer.fromArgument("layer", arguments.optString("layer", null), null),
+                MemoryArguments.optText(arguments, "session"),
+                MemoryArguments.optText(arguments, "episode"),
+                from,
+                to);
+        SearchResult found = memory.search(query);
+        List<Map<String, Object>> results = new ArrayList<>(found.hits().size());
+        for (SearchHit hit : found.hits()) {
+            results.add(describe(hit));
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("results", results);
+        result.put("total", (long) found.total());
+        result.put("tookMs", (System.nanoTime() - started) / 1_000_000);
+        return ToolResult.structured(result);
+    }
+
+    private static Map<String, Object> describe(SearchHit hit) {
+        Memory found = hit.memory();
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", found.id());
+        result.put("score", Math.round(hit.score() * 10_000) / 10_000.0);
+        result.put("layer", found.layer().name());
+        result.put("content", found.content());
+        result.put("created_at", found.createdAt());
+        result.put("updated_at", found.updatedAt());
+        result.put("version", found.version());
+        putIfPresent(result, "expires_at", found.expiresAt());
+        putIfPresent(result, "session_id", found.sessionId());
+        putIfPresent(result, "episode_id", found.episodeId());
+        putIfPresent(result, "metadata", found.metadata());
+        if (found.references() != null) {
+            List<Map<String, Object>> docRefs = new ArrayList<>();
+            for (DocRef reference : found.references()) {
+                Map<String, Object> docRef = new LinkedHashMap<>();
+                docRef.put("docId", reference.docId());
+                putIfPresent(docRef, "chunkId", reference.chunkId());
+                putIfPresent(docRef, "score", reference.score());
+                docRefs.add(docRef);
+            }
+            result.put("docRefs", docRefs);
+        }
+        if (!hit.matchedTerms().isEmpty()) {
+            result.put("explain", Map.of("matchedTerms", hit.matchedTerms()));
+        }
+        return result;
+    }
+
+    private static void putIfPresent(Map<String, Object> map, String name, Object value) {
+        if (value != null) {
+            map.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.engram.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import io.engram.launcher.EngramHost;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.Pipe;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+
+/**
+ * The real Felix framework, real SCR, Configuration Admin and FileInstall, and the real
+ * bundles from engram.jar, in this JVM; MCP spoken over in-memory pipes.
+ */
+class InFrameworkTest {
+
+    @TempDir
+    Path data;
+
+    EngramHost host;
+    McpClient client;
+    OutputStream toHost;
+
+    @BeforeEach
+    void startHost() throws Exception {
+        Pipe clientToHost = Pipe.open();
+        Pipe hostToClient = Pipe.open();
+        toHost = Channels.newOutputStream(clientToHost.sink());
+        host = EngramHost.start(data, data.resolve("config"),
+                Channels.newInputStream(clientToHost.source()), Channels.newOutputStream(hostToClient.sink()));
+        client = new McpClient(Channels.newInputStream(hostToClient.source()), toHost, "in-framework");
+        client.initialize("2025-11-25");
+    }
+
+    @AfterEach
+    void stopHost() throws Exception {
+        toHost.close(); // stdin EOF: the transport stops the framework
+        host.awaitStop();
+        assertTrue(host.stop(Duration.ofSeconds(2)));
+    }
+
+    private Bundle bundle(String symbolicName) {
+        for (Bundle bundle : host.framework().getBundleContext().getBundles()) {
+            if (symbolicName.equals(bundle.getSymbolicName())) {
+                return bundle;
+            }
+        }
+        throw new AssertionError("bundle not installed: " + symbolicName);
+    }
+
+    private Set<String> listedTools() throws Exception {
+        Set<String> names = new HashSet<>();
+        client.result("tools/list", Map.of()).getAsJsonArray("tools")
+                .forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
+        return names;
+    }
+
+    @Test
+    void everyConfiguredBundleIsActiveAndTheServicesAreRegistered() throws Exception {
+        for (String name : new String[] {"org.apache.felix.scr", "org.apache.felix.configadmin",
+                "org.apache.felix.fileinstall", "com.google.gson", "engram.api", "engram.lmdb", "engram.storage",
+                "engram.mcp", "engram.memory"}) {
+            assertEquals(Bundle.ACTIVE, bundle(name).getState(), name + " active");
+        }
+        BundleContext system = host.framework().getBundleContext();
+        ServiceReference<?>[] stores = system.getAllServiceReferences("io.engram.api.store.Store", null);
+        assertNotNull(stores, "Store service registered");
+        assertEquals("engram.storage", stores[0].getBundle().getSymbolicName());
+        ServiceReference<?>[] tools = system.getAllServiceReferences("io.engram.api.tool.Tool", null);
+        assertNotNull(tools);
+        assertTrue(tools.length >= 4, "the memory tools are Tool services");
+        assertTrue(listedTools().containsAll(HandshakeEndToEndTest.MEMORY_TOOLS));
+    }
+
+    @Test
+    void toolsGoAndComeWithTheirBundleAndClientsAreTold() throws Exception {
+        String id = client.callToolOk("memory_add", Map.of("content", "kept while the family is off",
+                "layer_hint", "LTM")).get("id").getAsString();
+        client.notifications.clear();
+
+        bundle("engram.memory").stop();
+        client.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+        assertFalse(listedTools().contains("memory_add"), "memory tools gone with their bundle");
+        JsonObject gone = client.request("tools/call", Map.of("name", "memory_add",
+                "arguments", Map.of("content", "x")));
+        assertEquals(-32602, gone.getAsJsonObject("error").get("code").getAsInt(), "unknown tool now");
+
+        bundle("engram.memory").start();
+        client.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+        assertTrue(listedTools().containsAll(HandshakeEndToEndTest.MEMORY_TOOLS));
+        JsonObject found = client.callToolOk("memory_search", Map.of("q", "family"));
+        assertEquals(id, found.getAsJsonArray("results").get(0).getAsJsonObject().get("id").getAsString());
+    }
+
+    @Test
+    void restartingTheStorageBundleDrainsAndReopensWithoutLosingData() throws Exception {
+        String id = client.callToolOk("memory_add", Map.of("content", "survives a storage bundle restart",
+                "layer_hint", "LTM")).get("id").getAsString();
+        Bundle storage = bundle("engram.storage");
+        storage.stop();
+        assertEquals(Bundle.RESOLVED, storage.getState());
+        storage.start();
+        JsonObject found = client.callToolOk("memory_search", Map.of("q", "restart"));
+        assertEquals(id, found.getAsJsonArray("results").get(0).getAsJsonObject().get("id").getAsString());
+    }
+}

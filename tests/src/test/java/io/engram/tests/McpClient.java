@@ -1,0 +1,188 @@
+package io.engram.tests;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A minimal MCP client over a pair of streams, as an IDE speaks it: JSON-RPC lines out,
+ * responses routed to their request by id, notifications queued. Every incoming line must
+ * be a JSON-RPC message; anything else is recorded as a protocol violation.
+ */
+class McpClient {
+
+    static final Gson GSON = new Gson();
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+
+    private final OutputStream toServer;
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
+    final BlockingQueue<JsonObject> notifications = new LinkedBlockingQueue<>();
+    final BlockingQueue<JsonObject> unmatched = new LinkedBlockingQueue<>();
+    final List<String> nonProtocolLines = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    McpClient(InputStream fromServer, OutputStream toServer, String name) {
+        this.toServer = toServer;
+        Thread reader = new Thread(() -> readMessages(fromServer), "mcp-client-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** What the server logged, for assertion messages; empty when not known. */
+    String stderr() {
+        return "";
+    }
+
+    private void readMessages(InputStream fromServer) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(fromServer, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                JsonElement parsed;
+                try {
+                    parsed = JsonParser.parseString(line);
+                } catch (RuntimeException e) {
+                    nonProtocolLines.add(line);
+                    continue;
+                }
+                if (parsed.isJsonArray()) {
+                    parsed.getAsJsonArray().forEach(e -> route(e.getAsJsonObject()));
+                } else if (parsed.isJsonObject() && "2.0".equals(str(parsed.getAsJsonObject(), "jsonrpc"))) {
+                    route(parsed.getAsJsonObject());
+                } else {
+                    nonProtocolLines.add(line);
+                }
+            }
+        } catch (IOException ignored) {
+            // the server went away
+        }
+    }
+
+    private void route(JsonObject message) {
+        if (message.has("id") && !message.has("method")) {
+            CompletableFuture<JsonObject> future =
+                    message.get("id").isJsonNull() ? null : pending.remove(message.get("id").toString());
+            if (future != null) {
+                future.complete(message);
+            } else {
+                unmatched.add(message);
+            }
+        } else {
+            notifications.add(message);
+        }
+    }
+
+    /** Sends a raw line (it must not contain a newline). */
+    synchronized void sendLine(String line) throws IOException {
+        toServer.write(line.getBytes(StandardCharsets.UTF_8));
+        toServer.write('\n');
+        toServer.flush();
+    }
+
+    /** Sends raw bytes as they are, under the same lock as whole lines. */
+    synchronized void sendRaw(byte[]... parts) throws IOException {
+        for (byte[] part : parts) {
+            toServer.write(part);
+        }
+        toServer.flush();
+    }
+
+    CompletableFuture<JsonObject> requestAsync(String method, Object params) throws IOException {
+        long id = nextId.getAndIncrement();
+        CompletableFuture<JsonObject> future = new CompletableFuture<>();
+        pending.put(Long.toString(id), future);
+        JsonObject message = new JsonObject();
+        message.addProperty("jsonrpc", "2.0");
+        message.addProperty("id", id);
+        message.addProperty("method", method);
+        if (params != null) {
+            message.add("params", GSON.toJsonTree(params));
+        }
+        sendLine(message.toString());
+        return future;
+    }
+
+    /** Sends a request and waits for its response (result or error). */
+    JsonObject request(String method, Object params) throws Exception {
+        return requestAsync(method, params).get(DEFAULT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Sends a request and returns its result, failing on an error response. */
+    JsonObject result(String method, Object params) throws Exception {
+        JsonObject response = request(method, params);
+        if (response.has("error")) {
+            throw new AssertionError(method + " failed: " + response.get("error") + "\nserver log:\n" + stderr());
+        }
+        return response.getAsJsonObject("result");
+    }
+
+    void notify(String method, Object params) throws IOException {
+        JsonObject message = new JsonObject();
+        message.addProperty("jsonrpc", "2.0");
+        message.addProperty("method", method);
+        if (params != null) {
+            message.add("params", GSON.toJsonTree(params));
+        }
+        sendLine(message.toString());
+    }
+
+    /** initialize + notifications/initialized; returns the initialize result. */
+    JsonObject initialize(String protocolVersion) throws Exception {
+        JsonObject result = result("initialize", Map.of(
+                "protocolVersion", protocolVersion,
+                "capabilities", Map.of(),
+                "clientInfo", Map.of("name", "engram-tests", "version", "1")));
+        notify("notifications/initialized", null);
+        return result;
+    }
+
+    /** Calls a tool and returns the tools/call result (which may have isError). */
+    JsonObject callTool(String name, Map<String, ?> arguments) throws Exception {
+        return result("tools/call", Map.of("name", name, "arguments", arguments));
+    }
+
+    /** Calls a tool and returns its structuredContent, failing if the call is an error. */
+    JsonObject callToolOk(String name, Map<String, ?> arguments) throws Exception {
+        JsonObject result = callTool(name, arguments);
+        if (result.has("isError") && result.get("isError").getAsBoolean()) {
+            throw new AssertionError(name + " returned an error: " + result + "\nserver log:\n" + stderr());
+        }
+        return result.getAsJsonObject("structuredContent");
+    }
+
+    /** Waits for the next notification with this method, skipping others. */
+    JsonObject awaitNotification(String method, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject next = left <= 0 ? null : notifications.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throw new AssertionError("no " + method + " within " + timeout + "\nserver log:\n" + stderr());
+            }
+            if (method.equals(str(next, "method"))) {
+                return next;
+            }
+        }
+    }
+
+    static String str(JsonObject object, String member) {
+        JsonElement element = object.get(member);
+        return element == null || element.isJsonNull() ? null : element.getAsString();
+    }
+}
