@@ -1,0 +1,112 @@
+package io.engram.storage;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * Every setting of an {@link LmdbStore}. Use {@link #defaults(Path)} and the {@code with...}
+ * methods rather than the long constructor.
+ *
+ * <p>{@code maxReaders} and the map size must be the same in every process that opens the
+ * store (LMDB's rule), so change them in the shared config, not per process.
+ *
+ * @param dir                   the store's folder (created when missing)
+ * @param initialMapSizeBytes   address space reserved at open; grows by doubling when full
+ * @param maxMapSizeBytes       the map never grows beyond this; writes then fail as "full"
+ * @param maxReaders            reader slots in the lock file (concurrent read transactions)
+ * @param maxKeyspaces          named databases the store can hold
+ * @param openAttempts          open attempts within {@code openDeadlineMs} before retrying in the background
+ * @param openFirstDelayMs      delay after the first failed attempt
+ * @param openBackoff           factor by which each further delay grows
+ * @param openMaxDelayMs        ceiling of a delay, and the background retry interval
+ * @param openDeadlineMs        time budget of the logged attempts
+ * @param callWaitMs            how long a call waits for a store that is still opening
+ * @param drainTimeoutMs        how long closing waits for running transactions
+ * @param openAttemptTimeoutMs  how long one open may take before it counts as blocked by a
+ *                              peer's lock (on Linux a conflicting lock makes open block)
+ */
+public record StoreSettings(Path dir, long initialMapSizeBytes, long maxMapSizeBytes, int maxReaders,
+        int maxKeyspaces, int openAttempts, long openFirstDelayMs, double openBackoff, long openMaxDelayMs,
+        long openDeadlineMs, long callWaitMs, long drainTimeoutMs, long openAttemptTimeoutMs) {
+
+    private static final long MIB = 1024L * 1024L;
+
+    public StoreSettings {
+        Objects.requireNonNull(dir, "dir");
+        requirePositive("initialMapSizeBytes", initialMapSizeBytes);
+        requirePositive("maxMapSizeBytes", maxMapSizeBytes);
+        if (maxMapSizeBytes < initialMapSizeBytes) {
+            throw new IllegalArgumentException("maxMapSizeBytes (" + maxMapSizeBytes
+                    + ") must not be below initialMapSizeBytes (" + initialMapSizeBytes + ")");
+        }
+        requirePositive("maxReaders", maxReaders);
+        requirePositive("maxKeyspaces", maxKeyspaces);
+        requirePositive("openAttempts", openAttempts);
+        requirePositive("openFirstDelayMs", openFirstDelayMs);
+        if (!(openBackoff >= 1.0)) {
+            throw new IllegalArgumentException("openBackoff must be at least 1.0, got " + openBackoff);
+        }
+        requirePositive("openMaxDelayMs", openMaxDelayMs);
+        requirePositive("openDeadlineMs", openDeadlineMs);
+        requireNotNegative("callWaitMs", callWaitMs);
+        requireNotNegative("drainTimeoutMs", drainTimeoutMs);
+        requirePositive("openAttemptTimeoutMs", openAttemptTimeoutMs);
+    }
+
+    /** The defaults: 256 MiB initial map, 1 TiB maximum, 10 open attempts within 5.5 s. */
+    public static StoreSettings defaults(Path dir) {
+        return new StoreSettings(dir, 256 * MIB, 1024L * 1024 * MIB, 126, 128,
+                10, 100, 1.5, 1000, 5500, 5000, 1000, 1000);
+    }
+
+    public StoreSettings withDir(Path newDir) {
+        return new StoreSettings(newDir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
+                openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, callWaitMs,
+                drainTimeoutMs, openAttemptTimeoutMs);
+    }
+
+    public StoreSettings withMapSize(long initialBytes, long maxBytes) {
+        return new StoreSettings(dir, initialBytes, maxBytes, maxReaders, maxKeyspaces,
+                openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, callWaitMs,
+                drainTimeoutMs, openAttemptTimeoutMs);
+    }
+
+    public StoreSettings withOpenRetry(int attempts, long firstDelayMs, double backoff, long maxDelayMs,
+            long deadlineMs, long attemptTimeoutMs) {
+        return new StoreSettings(dir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
+                attempts, firstDelayMs, backoff, maxDelayMs, deadlineMs, callWaitMs,
+                drainTimeoutMs, attemptTimeoutMs);
+    }
+
+    public StoreSettings withCallWaitMs(long newCallWaitMs) {
+        return new StoreSettings(dir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
+                openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, newCallWaitMs,
+                drainTimeoutMs, openAttemptTimeoutMs);
+    }
+
+    public StoreSettings withDrainTimeoutMs(long newDrainTimeoutMs) {
+        return new StoreSettings(dir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
+                openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, callWaitMs,
+                newDrainTimeoutMs, openAttemptTimeoutMs);
+    }
+
+    /**
+     * Whether a store opened with these settings can take {@code other} without reopening:
+     * the folder and the limits fixed at open (reader slots, keyspace count) are unchanged.
+     */
+    public boolean appliesLiveTo(StoreSettings other) {
+        return dir.equals(other.dir) && maxReaders == other.maxReaders && maxKeyspaces == other.maxKeyspaces;
+    }
+
+    private static void requirePositive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, got " + value);
+        }
+    }
+
+    private static void requireNotNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, got " + value);
+        }
+    }
+}
