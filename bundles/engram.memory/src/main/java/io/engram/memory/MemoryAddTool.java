@@ -97,7 +97,7 @@ public class MemoryAddTool implements Tool {
     public String description() {
         return "Save a memory (a fact, decision, preference or piece of context) so it can be found in later"
                 + " conversations with memory_search. Memories are short-term (STM) by default and expire after"
-                + " about an hour; pass layer_hint \"LTM\" for anything worth keeping. Returns the new id.";
+                + " a while (1 hour by default); pass layer_hint \"LTM\" for anything worth keeping. Returns the new id.";
     }
 
     @Override

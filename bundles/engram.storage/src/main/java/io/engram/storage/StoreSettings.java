@@ -94,7 +94,7 @@ public record StoreSettings(Path dir, long initialMapSizeBytes, long maxMapSizeB
      * Whether a store opened with these settings can take {@code other} without reopening:
      * the folder and the limits fixed at open (reader slots, keyspace count) are unchanged.
      */
-    public boolean appliesLiveTo(StoreSettings other) {
+    public boolean canApplyLive(StoreSettings other) {
         return dir.equals(other.dir) && maxReaders == other.maxReaders && maxKeyspaces == other.maxKeyspaces;
     }
 

@@ -1,0 +1,132 @@
+package io.engram.storage;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import io.engram.api.store.StoreException;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.LmdbNativeException;
+import org.lmdbjava.Txn;
+
+/**
+ * The open LMDB named databases ("keyspaces") of one environment.
+ *
+ * <p>LMDB rules shape this class. A handle opened in a transaction becomes usable only in
+ * transactions that begin after that one ends, and {@code mdb_dbi_open} must not run in two
+ * transactions of a process at once. So: {@link #handleLock} serialises every open (the
+ * writer holds it for a whole batch, since it may create keyspaces in it); readers take a
+ * snapshot of the handles before they begin and, if the environment holds more keyspaces than
+ * the snapshot knows (a peer process created one), open the missing ones in a short
+ * transaction of their own and begin again. A keyspace missing from a snapshot that covers
+ * the environment does not exist in that transaction.
+ */
+final class Keyspaces {
+
+    private static final Pattern NAME = Pattern.compile("[a-z0-9_.]{1,64}");
+
+    /**
+     * Every name in the main database with its handle, null for an entry that is not a named
+     * database (counted so that {@link #covers} stays exact). Replaced, never changed.
+     */
+    private volatile Map<String, Dbi<byte[]>> handles = Map.of();
+    private final ReentrantLock handleLock = new ReentrantLock();
+
+    static void checkName(String keyspace) {
+        if (keyspace == null || !NAME.matcher(keyspace).matches()) {
+            throw new IllegalArgumentException("keyspace name must match [a-z0-9_.]{1,64}, got "
+                    + (keyspace == null ? "null" : "'" + keyspace + "'"));
+        }
+    }
+
+    /** The handles known now; every one is usable in a transaction that begins after this call. */
+    Map<String, Dbi<byte[]>> snapshot() {
+        return handles;
+    }
+
+    /** Whether {@code snapshot} knows every keyspace the environment holds at or after this call. */
+    static boolean covers(Env<byte[]> env, Map<String, Dbi<byte[]>> snapshot) {
+        return env.stat().entries == snapshot.size();
+    }
+
+    /** Opens the handles of keyspaces created since the last refresh (by a peer process). */
+    void refresh(Env<byte[]> env) {
+        handleLock.lock();
+        try {
+            if (covers(env, handles)) {
+                return;
+            }
+            Map<String, Dbi<byte[]>> next = new HashMap<>(handles);
+            try (Txn<byte[]> txn = env.txnRead()) {
+                Dbi<byte[]> main = env.openDbi(txn, null, null, false);
+                try (Cursor<byte[]> cursor = main.openCursor(txn)) {
+                    for (boolean more = cursor.first(); more; more = cursor.next()) {
+                        byte[] name = cursor.key();
+                        String text = new String(name, UTF_8);
+                        if (!next.containsKey(text)) {
+                            next.put(text, openExisting(env, txn, name));
+                        }
+                    }
+                }
+                // A read-only commit keeps the handles opened in it; an abort would close them.
+                txn.commit();
+            }
+            handles = Collections.unmodifiableMap(next);
+        } finally {
+            handleLock.unlock();
+        }
+    }
+
+    /** Held by the writer from before its transaction begins until after it ended and {@link #publish}ed. */
+    ReentrantLock handleLock() {
+        return handleLock;
+    }
+
+    /**
+     * Opens {@code name} in {@code txn}; null when it does not exist and {@code create} is false.
+     * The caller must hold {@link #handleLock()} until {@code txn} (and its parents) ended.
+     */
+    static Dbi<byte[]> open(Env<byte[]> env, Txn<byte[]> txn, String name, boolean create) {
+        byte[] bytes = name.getBytes(UTF_8);
+        try {
+            return env.openDbi(txn, bytes, null, false);
+        } catch (LmdbNativeException e) {
+            if (e.getResultCode() != OpenErrorClassifier.MDB_NOTFOUND) {
+                throw e;
+            }
+        }
+        if (!create) {
+            return null;
+        }
+        try {
+            return env.openDbi(txn, bytes, null, false, DbiFlags.MDB_CREATE);
+        } catch (Dbi.DbFullException e) {
+            throw new StoreException("cannot create keyspace '" + name + "': the store holds its maximum number of"
+                    + " keyspaces (maxKeyspaces in config/engram.storage.cfg)", e);
+        }
+    }
+
+    /** Adds handles opened by a committed write transaction. Call while holding {@link #handleLock()}. */
+    void publish(Map<String, Dbi<byte[]>> opened) {
+        if (!opened.isEmpty()) {
+            Map<String, Dbi<byte[]>> next = new HashMap<>(handles);
+            next.putAll(opened);
+            handles = Collections.unmodifiableMap(next);
+        }
+    }
+
+    private static Dbi<byte[]> openExisting(Env<byte[]> env, Txn<byte[]> txn, byte[] name) {
+        try {
+            return env.openDbi(txn, name, null, false);
+        } catch (LmdbNativeException e) {
+            // Not a named database (a plain key in the main database): count it, never use it.
+            return null;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package io.engram.storage;
+
+import io.engram.api.store.Store;
+import io.engram.api.store.StoreStatus;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * Registers the {@link Store} service, backed by an {@link LmdbStore} configured by PID
+ * {@code engram.storage}. Activation only starts the open (the MCP handshake must not wait for
+ * storage); calls wait for it a bounded time. A settings edit is applied in place: a new path
+ * or a new limit fixed at open closes the store and reopens it, while the service stays registered.
+ */
+@Component(service = Store.class, immediate = true, configurationPid = StoreComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = StoreComponent.Config.class)
+public class StoreComponent implements Store {
+
+    /** The configuration PID: config/engram.storage.cfg. */
+    public static final String PID = "engram.storage";
+
+    /** The settings an admin edits in config/engram.storage.cfg. */
+    @ObjectClassDefinition(name = "Engram storage", description = "The LMDB store behind every Engram tool.")
+    public @interface Config {
+
+        @AttributeDefinition(description = "Store folder; a relative path is resolved against the data folder"
+                + " (framework property engram.data.dir).")
+        String path() default "store";
+
+        @AttributeDefinition(description = "Address space reserved at open, in bytes; doubles when full.")
+        long initialMapSizeBytes() default 256L * 1024 * 1024;
+
+        @AttributeDefinition(description = "The store never grows beyond this many bytes.")
+        long maxMapSizeBytes() default 1024L * 1024 * 1024 * 1024;
+
+        @AttributeDefinition(description = "Concurrent read transactions across all processes; keep it equal in"
+                + " every process.")
+        int maxReaders() default 126;
+
+        @AttributeDefinition(description = "Keyspaces (named databases) the store can hold.")
+        int maxKeyspaces() default 128;
+
+        @AttributeDefinition(description = "Logged open attempts before retrying in the background.")
+        int openAttempts() default 10;
+
+        @AttributeDefinition(description = "Delay after the first failed open attempt, in ms.")
+        long openFirstDelayMs() default 100;
+
+        @AttributeDefinition(description = "Factor by which each further retry delay grows.")
+        double openBackoff() default 1.5;
+
+        @AttributeDefinition(description = "Ceiling of a retry delay and interval of background retries, in ms.")
+        long openMaxDelayMs() default 1000;
+
+        @AttributeDefinition(description = "Time budget of the logged open attempts, in ms.")
+        long openDeadlineMs() default 5500;
+
+        @AttributeDefinition(description = "How long one open may take before it counts as blocked by another"
+                + " process's lock, in ms.")
+        long openAttemptTimeoutMs() default 1000;
+
+        @AttributeDefinition(description = "How long a call waits for a store that is still opening, in ms.")
+        long callWaitMs() default 5000;
+
+        @AttributeDefinition(description = "How long closing waits for running transactions, in ms.")
+        long drainTimeoutMs() default 1000;
+    }
+
+    private static final Logger LOG = Logger.getLogger(StoreComponent.class.getName());
+
+    private String dataDir;
+    private volatile LmdbStore store;
+
+    @Activate
+    void activate(BundleContext context, Config config) {
+        dataDir = context.getProperty("engram.data.dir");
+        if (dataDir == null) {
+            dataDir = Path.of(System.getProperty("user.home"), ".engram").toString();
+            LOG.warning("Framework property engram.data.dir is not set; using " + dataDir);
+        }
+        LmdbStore opened = new LmdbStore(settings(config));
+        store = opened;
+        opened.start();
+    }
+
+    @Modified
+    void modified(Config config) {
+        StoreSettings next = settings(config);
+        LmdbStore current = store;
+        if (current.settings().canApplyLive(next)) {
+            current.updateSettings(next);
+            LOG.info("Applied new storage settings to " + current.dir());
+            return;
+        }
+        LOG.info("Storage settings changed the folder or a limit fixed at open: reopening " + next.dir());
+        LmdbStore replacement = new LmdbStore(next);
+        // Calls from now on wait for the replacement's open; calls already in the old store drain first.
+        store = replacement;
+        current.close();
+        replacement.start();
+    }
+
+    @Deactivate
+    void deactivate() {
+        store.close();
+    }
+
+    @Override
+    public <T> T read(ReadWork<T> work) {
+        return store.read(work);
+    }
+
+    @Override
+    public <T> T write(WriteWork<T> work) {
+        return store.write(work);
+    }
+
+    @Override
+    public StoreStatus status() {
+        return store.status();
+    }
+
+    private StoreSettings settings(Config config) {
+        Path dir = Path.of(dataDir).resolve(config.path());
+        return new StoreSettings(dir, config.initialMapSizeBytes(), config.maxMapSizeBytes(), config.maxReaders(),
+                config.maxKeyspaces(), config.openAttempts(), config.openFirstDelayMs(), config.openBackoff(),
+                config.openMaxDelayMs(), config.openDeadlineMs(), config.callWaitMs(), config.drainTimeoutMs(),
+                config.openAttemptTimeoutMs());
+    }
+}

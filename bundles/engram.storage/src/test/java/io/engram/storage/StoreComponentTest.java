@@ -1,0 +1,111 @@
+package io.engram.storage;
+
+import static io.engram.storage.Bytes.get;
+import static io.engram.storage.Bytes.put;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.engram.api.store.StoreClosedException;
+import io.engram.api.store.StoreStatus;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+
+/** The DS component's own logic: path resolution, a non-blocking activate, live and reopening edits. */
+class StoreComponentTest {
+
+    @TempDir
+    Path data;
+
+    /** A BundleContext that only answers the framework property the component reads. */
+    private BundleContext context() {
+        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("getProperty") && "engram.data.dir".equals(args[0])) {
+                        return data.toString();
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    /** The config DS would build from config/engram.storage.cfg: defaults overridden by {@code values}. */
+    private static StoreComponent.Config config(Map<String, Object> values) {
+        return (StoreComponent.Config) Proxy.newProxyInstance(StoreComponentTest.class.getClassLoader(),
+                new Class<?>[] {StoreComponent.Config.class},
+                (proxy, method, args) -> values.getOrDefault(method.getName(), method.getDefaultValue()));
+    }
+
+    @Test
+    void activateReturnsAtOnceAndServesFromTheDataFolder() {
+        StoreComponent component = new StoreComponent();
+        component.activate(context(), config(Map.of()));
+        try {
+            put(component, "k", "key", "value");
+            assertEquals("value", get(component, "k", "key"));
+            StoreStatus status = component.status();
+            assertEquals(data.resolve("store").toString(), status.path());
+            assertEquals(256L * 1024 * 1024, status.mapSize());
+        } finally {
+            component.deactivate();
+        }
+        assertThrows(StoreClosedException.class, () -> get(component, "k", "key"));
+    }
+
+    @Test
+    void activateDoesNotWaitForAStoreLockedByAPeer() throws Exception {
+        assumeTrue(OpenErrorClassifier.Os.current() != OpenErrorClassifier.Os.WINDOWS, "POSIX fcntl locks");
+        try (LmdbStore earlier = new LmdbStore(StoreSettings.defaults(data.resolve("store")))) {
+            earlier.start();
+            assertTrue(earlier.awaitOpen(Duration.ofSeconds(10)));
+        }
+        Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+                data.resolve("store").resolve("lock.mdb").toString(), "3000")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        StoreComponent component = new StoreComponent();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8))) {
+            assertEquals("locked", out.readLine());
+            long started = System.nanoTime();
+            component.activate(context(), config(Map.of()));
+            assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 1000, "activate waited for the open");
+            assertEquals(StoreStatus.State.OPENING, component.status().state());
+        } finally {
+            component.deactivate();
+            peer.destroyForcibly();
+            peer.waitFor();
+        }
+    }
+
+    @Test
+    void aLiveEditKeepsTheStoreAndANewPathReopensInPlace() {
+        StoreComponent component = new StoreComponent();
+        component.activate(context(), config(Map.of()));
+        try {
+            put(component, "k", "key", "in default store");
+            component.modified(config(Map.of("callWaitMs", 2000L, "drainTimeoutMs", 3000L)));
+            assertEquals("in default store", get(component, "k", "key"));
+
+            component.modified(config(Map.of("path", "other")));
+            assertEquals(data.resolve("other").toString(), component.status().path());
+            assertNull(get(component, "k", "key"));
+            put(component, "k", "key", "in other store");
+
+            Path absolute = data.resolve("store").toAbsolutePath();
+            component.modified(config(Map.of("path", absolute.toString())));
+            assertEquals("in default store", get(component, "k", "key"));
+        } finally {
+            component.deactivate();
+        }
+    }
+}
