@@ -8,6 +8,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
@@ -42,10 +45,31 @@ public class MemoryService extends MemoryEngine {
         int searchMaxLimit() default 100;
     }
 
+    /** How long a call waits for the Store service while the storage bundle restarts. */
+    static final long STORE_WAIT_MS = 5_000;
+
+    private final StoreHandle storeHandle;
+
     @Activate
-    public MemoryService(@Reference(name = "store") Store store, Config config) {
-        super(store, Clock.systemUTC(), MemorySettings.DEFAULTS);
+    public MemoryService(Config config) {
+        this(new StoreHandle(STORE_WAIT_MS), config);
+    }
+
+    private MemoryService(StoreHandle storeHandle, Config config) {
+        super(storeHandle, Clock.systemUTC(), MemorySettings.DEFAULTS);
+        this.storeHandle = storeHandle;
         modified(config);
+    }
+
+    // Dynamic and optional: the service (and so the tools) stay while storage restarts.
+    @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStore(Store store) {
+        storeHandle.set(store);
+    }
+
+    void unbindStore(Store store) {
+        storeHandle.unset(store);
     }
 
     @Modified
