@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one JSON codec setup of the MCP bundle: strict parsing (gson's default parser is lenient
@@ -25,8 +27,12 @@ import java.util.Map;
  */
 public final class Json {
 
-    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final TypeAdapter<JsonElement> TREE = GSON.getAdapter(JsonElement.class);
+    /** Writes trees as they are: JSON-RPC needs {@code "id": null} kept. */
+    private static final Gson WRITER = new GsonBuilder().disableHtmlEscaping().serializeNulls().create();
+    /** Converts Java values, leaving out null map values. */
+    private static final Gson CONVERTER = new GsonBuilder().disableHtmlEscaping().create();
+    private static final Pattern POSITION = Pattern.compile("line \\d+ column (\\d+)");
+    private static final TypeAdapter<JsonElement> TREE = WRITER.getAdapter(JsonElement.class);
 
     private Json() {
     }
@@ -41,22 +47,32 @@ public final class Json {
             reader.setStrictness(Strictness.STRICT);
             JsonElement value = TREE.read(reader);
             if (reader.peek() != JsonToken.END_DOCUMENT) {
-                throw new JsonParseException("unexpected data after the JSON value");
+                throw new JsonParseException("invalid JSON: more data after the value");
             }
             return value;
         } catch (IOException | IllegalStateException | NumberFormatException e) {
-            throw new JsonParseException(e.getMessage(), e);
+            throw new JsonParseException(describe(e), e);
         }
+    }
+
+    /** gson's messages advise lenient parsing and link to its docs; a client needs only where it went wrong. */
+    private static String describe(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("End of input")) {
+            return "invalid JSON: unexpected end of input";
+        }
+        Matcher position = POSITION.matcher(message);
+        return position.find() ? "invalid JSON at column " + position.group(1) : "invalid JSON";
     }
 
     /** Compact JSON text of a tree. */
     public static String write(JsonElement value) {
-        return GSON.toJson(value);
+        return WRITER.toJson(value);
     }
 
     /** A tree of plain Java values (maps, lists, strings, numbers, booleans); null map values are left out. */
     public static JsonElement toTree(Object value) {
-        return GSON.toJsonTree(value);
+        return CONVERTER.toJsonTree(value);
     }
 
     /**

@@ -40,7 +40,7 @@ final class ToolCall implements Runnable, ToolContext {
     private volatile boolean cancelled;
     /** The worker running the tool, so a cancellation can interrupt it. Guarded by {@code this}. */
     private Thread worker;
-    private ScheduledFuture<?> timeout;
+    private volatile ScheduledFuture<?> timeout;
     /** Guarded by {@code this}. */
     private double lastProgress = Double.NEGATIVE_INFINITY;
 
@@ -115,6 +115,10 @@ final class ToolCall implements Runnable, ToolContext {
         JsonElement structuredJson = structured == null ? null : Json.toTree(structured);
         String text = result.text() != null ? result.text() : Json.write(structuredJson);
         JsonObject json = textResult(text, result.isError());
+        if (structured == null && !result.isError() && tool.outputSchema() != null) {
+            LOG.warning("Tool " + tool.name() + " declares an output schema but returned no structured content;"
+                    + " clients may reject the result");
+        }
         if (structuredJson != null && !result.isError() && tool.outputSchema() != null
                 && version.atLeast(ProtocolVersion.V2025_06_18)) {
             json.add("structuredContent", structuredJson);
@@ -122,7 +126,7 @@ final class ToolCall implements Runnable, ToolContext {
         return json;
     }
 
-    static JsonObject errorResult(String message) {
+    private static JsonObject errorResult(String message) {
         return textResult(message, true);
     }
 
@@ -140,17 +144,17 @@ final class ToolCall implements Runnable, ToolContext {
 
     /** The client cancelled: stop the tool and send nothing. */
     void cancel() {
-        stop();
-        answer(null);
+        // claim the answer before interrupting, or the interrupted tool's result could still go out
+        if (answer(null)) {
+            stop();
+        }
     }
 
     private void timeOut(long timeoutMs) {
-        if (answered.get()) {
-            return;
+        if (answer(McpSession.result(id, errorResult("tool " + tool.name() + " timed out after " + timeoutMs + " ms")))) {
+            LOG.warning("Tool " + tool.name() + " timed out after " + timeoutMs + " ms; cancelling it");
+            stop();
         }
-        LOG.warning("Tool " + tool.name() + " timed out after " + timeoutMs + " ms; cancelling it");
-        stop();
-        answer(McpSession.result(id, errorResult("tool " + tool.name() + " timed out after " + timeoutMs + " ms")));
     }
 
     private synchronized void stop() {
@@ -160,15 +164,18 @@ final class ToolCall implements Runnable, ToolContext {
         }
     }
 
-    /** Sends the first outcome (null: none) and forgets the call. */
-    private void answer(JsonObject response) {
-        if (answered.compareAndSet(false, true)) {
-            if (timeout != null) {
-                timeout.cancel(false);
-            }
-            session.forget(this);
-            reply.accept(response);
+    /** Sends the first outcome (null: none) and forgets the call; false when another outcome came first. */
+    private boolean answer(JsonObject response) {
+        if (!answered.compareAndSet(false, true)) {
+            return false;
         }
+        ScheduledFuture<?> pendingTimeout = timeout;
+        if (pendingTimeout != null) {
+            pendingTimeout.cancel(false);
+        }
+        session.forget(this);
+        reply.accept(response);
+        return true;
     }
 
     @Override

@@ -181,8 +181,8 @@ public final class ToolRegistry implements ToolCatalog {
         Map<String, ToolDescriptor> current = listed;
         ToolDescriptor found = current.get(nameOrAlias);
         int dot = nameOrAlias.indexOf('.');
-        if (found == null && dot >= 0) {
-            // memory.add -> memory_add: the alias replaces the first underscore with a dot
+        // memory.add -> memory_add: an alias is the canonical name with its FIRST underscore made a dot
+        if (found == null && dot >= 0 && nameOrAlias.lastIndexOf('_', dot) < 0) {
             found = current.get(nameOrAlias.substring(0, dot) + '_' + nameOrAlias.substring(dot + 1));
         }
         return Optional.ofNullable(found);

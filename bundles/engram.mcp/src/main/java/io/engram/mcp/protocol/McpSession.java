@@ -1,0 +1,409 @@
+package io.engram.mcp.protocol;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonPrimitive;
+import io.engram.api.tool.ToolContext.LogLevel;
+import io.engram.mcp.json.Json;
+import io.engram.mcp.registry.ToolCatalog;
+import io.engram.mcp.registry.ToolDescriptor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * One MCP connection: JSON-RPC 2.0 framing rules, the initialize handshake and version
+ * negotiation, and the tools, ping and logging methods. It reads whole JSON texts and writes
+ * whole JSON texts to a {@link MessageSink}; it knows nothing about pipes.
+ *
+ * <p>{@code tools/call} runs on the worker executor and is answered when it finishes, so
+ * answers may overtake each other; everything else is answered at once. Bad input is answered
+ * with an error and the session goes on serving.
+ */
+public final class McpSession implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(McpSession.class.getName());
+    private static final String INSTRUCTIONS = "Engram is a local, durable memory for AI coding assistants:"
+            + " store, search and update memories that persist across sessions and IDE windows.";
+
+    private final ToolCatalog catalog;
+    private final MessageSink sink;
+    private final ExecutorService workers;
+    private final ScheduledThreadPoolExecutor timer;
+    private final Map<JsonElement, ToolCall> calls = new ConcurrentHashMap<>();
+    private final Runnable listChanged = this::sendListChanged;
+    private volatile SessionSettings settings;
+    private volatile ProtocolVersion version;
+    private volatile boolean clientInitialized;
+    private volatile LogLevel clientLogLevel = LogLevel.WARNING;
+    private volatile boolean closed;
+
+    /**
+     * @param workers runs tool calls; owned by the caller
+     */
+    public McpSession(ToolCatalog catalog, MessageSink sink, ExecutorService workers, SessionSettings settings) {
+        this.catalog = catalog;
+        this.sink = sink;
+        this.workers = workers;
+        this.settings = settings;
+        this.timer = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "engram-mcp-call-timeout");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true);
+        catalog.addChangeListener(listChanged);
+    }
+
+    /** Applies new settings; calls already running keep their timeout. */
+    public void updateSettings(SessionSettings newSettings) {
+        settings = newSettings;
+    }
+
+    /** Handles one incoming JSON text: a request, a notification or (2025-03-26 only) a batch. */
+    public void handleLine(String line) {
+        JsonElement message;
+        try {
+            message = Json.parse(line);
+        } catch (JsonParseException e) {
+            send(error(JsonNull.INSTANCE, RpcException.PARSE_ERROR, "parse error: " + e.getMessage()));
+            return;
+        }
+        if (message.isJsonArray()) {
+            handleBatch(message.getAsJsonArray());
+        } else {
+            handleMessage(message, this::send);
+        }
+    }
+
+    /** Answers an incoming message the transport dropped for its size. */
+    public void rejectOversizedMessage(long limitBytes) {
+        send(error(JsonNull.INSTANCE, RpcException.INVALID_REQUEST,
+                "message too large: over " + limitBytes + " bytes"));
+    }
+
+    /** Tool calls started and not yet answered. */
+    public int callsInFlight() {
+        return calls.size();
+    }
+
+    /** Cancels every running call and stops sending. */
+    @Override
+    public void close() {
+        closed = true;
+        catalog.removeChangeListener(listChanged);
+        calls.values().forEach(ToolCall::cancel);
+        timer.shutdownNow();
+    }
+
+    private void handleBatch(JsonArray batch) {
+        ProtocolVersion negotiated = version;
+        if (negotiated == null || !negotiated.allowsBatches()) {
+            String why = negotiated == null ? "batches are not supported before initialize"
+                    : "batches are not supported in protocol version " + negotiated;
+            send(error(JsonNull.INSTANCE, RpcException.INVALID_REQUEST, why));
+            return;
+        }
+        if (batch.isEmpty()) {
+            send(error(JsonNull.INSTANCE, RpcException.INVALID_REQUEST, "empty batch"));
+            return;
+        }
+        BatchReply batchReply = new BatchReply(batch.size());
+        for (JsonElement message : batch) {
+            handleMessage(message, batchReply::add);
+        }
+    }
+
+    /** Handles one message; {@code reply} is called exactly once, with null when nothing is to be sent. */
+    private void handleMessage(JsonElement message, Consumer<JsonObject> reply) {
+        if (!message.isJsonObject()) {
+            reply.accept(error(JsonNull.INSTANCE, RpcException.INVALID_REQUEST,
+                    "invalid request: expected a JSON-RPC object"));
+            return;
+        }
+        JsonObject object = message.getAsJsonObject();
+        JsonElement id = object.get("id");
+        boolean validId = id != null && id.isJsonPrimitive()
+                && (id.getAsJsonPrimitive().isString() || id.getAsJsonPrimitive().isNumber());
+        JsonElement echoedId = validId ? id : JsonNull.INSTANCE;
+        JsonElement method = object.get("method");
+        JsonElement params = object.get("params");
+        String problem = null;
+        if (!new JsonPrimitive("2.0").equals(object.get("jsonrpc"))) {
+            problem = "invalid request: jsonrpc must be \"2.0\"";
+        } else if (id != null && !validId) {
+            problem = "invalid request: id must be a string or a number";
+        } else if (method == null || !method.isJsonPrimitive() || !method.getAsJsonPrimitive().isString()) {
+            problem = "invalid request: method must be a string";
+        }
+        if (problem != null) {
+            reply.accept(error(echoedId, RpcException.INVALID_REQUEST, problem));
+            return;
+        }
+        if (params != null && params.isJsonNull()) {
+            params = null;
+        }
+        if (id == null) {
+            if (params == null || params.isJsonObject()) {
+                handleNotification(method.getAsString(), params == null ? new JsonObject() : params.getAsJsonObject());
+            }
+            reply.accept(null);
+            return;
+        }
+        try {
+            if (params != null && !params.isJsonObject()) {
+                throw new RpcException(RpcException.INVALID_PARAMS, "params must be an object");
+            }
+            handleRequest(id, method.getAsString(), params == null ? new JsonObject() : params.getAsJsonObject(), reply);
+        } catch (RpcException e) {
+            reply.accept(error(id, e.code(), e.getMessage()));
+        }
+    }
+
+    private void handleRequest(JsonElement id, String method, JsonObject params, Consumer<JsonObject> reply)
+            throws RpcException {
+        switch (method) {
+            case "initialize" -> reply.accept(result(id, initialize(params)));
+            case "ping" -> reply.accept(result(id, new JsonObject()));
+            case "tools/list" -> reply.accept(result(id, listTools(params)));
+            case "tools/call" -> startCall(id, params, reply);
+            case "logging/setLevel" -> reply.accept(result(id, setLogLevel(params)));
+            default -> throw new RpcException(RpcException.METHOD_NOT_FOUND, "method not found: " + method);
+        }
+    }
+
+    private void handleNotification(String method, JsonObject params) {
+        switch (method) {
+            case "notifications/initialized" -> {
+                if (version == null) {
+                    LOG.fine("Ignoring notifications/initialized before initialize");
+                } else {
+                    clientInitialized = true;
+                }
+            }
+            case "notifications/cancelled" -> {
+                JsonElement requestId = params.get("requestId");
+                ToolCall call = requestId == null ? null : calls.get(requestId);
+                if (call != null) {
+                    LOG.fine(() -> "Client cancelled request " + requestId + ": " + params.get("reason"));
+                    call.cancel();
+                }
+            }
+            default -> LOG.fine(() -> "Ignoring notification " + method);
+        }
+    }
+
+    private JsonObject initialize(JsonObject params) throws RpcException {
+        if (version != null) {
+            throw new RpcException(RpcException.INVALID_REQUEST, "already initialized with protocol version " + version);
+        }
+        String requested = optString(params, "protocolVersion");
+        if (requested == null) {
+            throw new RpcException(RpcException.INVALID_PARAMS, "protocolVersion must be a string");
+        }
+        ProtocolVersion negotiated = ProtocolVersion.fromWire(requested).orElse(ProtocolVersion.LATEST);
+        version = negotiated;
+        JsonElement clientInfo = params.get("clientInfo");
+        LOG.info("Client " + (clientInfo == null ? "(unnamed)" : Json.write(clientInfo)) + " asked for protocol "
+                + requested + "; speaking " + negotiated);
+
+        JsonObject tools = new JsonObject();
+        tools.addProperty("listChanged", true);
+        JsonObject capabilities = new JsonObject();
+        capabilities.add("tools", tools);
+        capabilities.add("logging", new JsonObject());
+        JsonObject serverInfo = new JsonObject();
+        serverInfo.addProperty("name", "engram");
+        serverInfo.addProperty("version", settings.serverVersion());
+        if (negotiated.atLeast(ProtocolVersion.V2025_06_18)) {
+            serverInfo.addProperty("title", "Engram");
+        }
+        JsonObject result = new JsonObject();
+        result.addProperty("protocolVersion", negotiated.toString());
+        result.add("capabilities", capabilities);
+        result.add("serverInfo", serverInfo);
+        result.addProperty("instructions", INSTRUCTIONS);
+        return result;
+    }
+
+    private JsonObject listTools(JsonObject params) throws RpcException {
+        ProtocolVersion negotiated = requireInitialized();
+        JsonElement cursor = params.get("cursor");
+        if (cursor != null && !cursor.isJsonNull() && !isString(cursor)) {
+            throw new RpcException(RpcException.INVALID_PARAMS, "cursor must be a string");
+        }
+        try {
+            catalog.awaitStartup(settings.startupWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String cursorText = cursor == null || cursor.isJsonNull() ? null : cursor.getAsString();
+        return ToolListing.page(catalog.tools(), cursorText, settings.pageSize(), negotiated);
+    }
+
+    private void startCall(JsonElement id, JsonObject params, Consumer<JsonObject> reply) throws RpcException {
+        ProtocolVersion negotiated = requireInitialized();
+        String name = optString(params, "name");
+        if (name == null) {
+            throw new RpcException(RpcException.INVALID_PARAMS, "params.name must be the tool's name");
+        }
+        JsonElement arguments = params.get("arguments");
+        if (arguments != null && !arguments.isJsonNull() && !arguments.isJsonObject()) {
+            throw new RpcException(RpcException.INVALID_PARAMS, "params.arguments must be an object");
+        }
+        ToolDescriptor tool = catalog.find(name)
+                .orElseThrow(() -> new RpcException(RpcException.INVALID_PARAMS, "unknown tool: " + name));
+        ToolCall call = new ToolCall(this, id, tool,
+                arguments == null || arguments.isJsonNull() ? new JsonObject() : arguments.getAsJsonObject(),
+                progressToken(params), negotiated, reply);
+        if (calls.putIfAbsent(id, call) != null) {
+            throw new RpcException(RpcException.INVALID_REQUEST, "request id " + id + " is already in use");
+        }
+        try {
+            workers.execute(call);
+        } catch (RejectedExecutionException e) {
+            calls.remove(id, call);
+            throw new RpcException(RpcException.INTERNAL_ERROR, "server is shutting down");
+        }
+    }
+
+    private static JsonElement progressToken(JsonObject params) {
+        JsonElement meta = params.get("_meta");
+        if (meta == null || !meta.isJsonObject()) {
+            return null;
+        }
+        JsonElement token = meta.getAsJsonObject().get("progressToken");
+        boolean valid = token != null && token.isJsonPrimitive()
+                && (token.getAsJsonPrimitive().isString() || token.getAsJsonPrimitive().isNumber());
+        return valid ? token : null;
+    }
+
+    private JsonObject setLogLevel(JsonObject params) throws RpcException {
+        requireInitialized();
+        String level = optString(params, "level");
+        LogLevel parsed = Arrays.stream(LogLevel.values()).filter(l -> l.wireName().equals(level)).findFirst()
+                .orElseThrow(() -> new RpcException(RpcException.INVALID_PARAMS, "unknown log level: " + level
+                        + " (expected one of " + Arrays.stream(LogLevel.values()).map(LogLevel::wireName)
+                                .collect(Collectors.joining(", ")) + ")"));
+        clientLogLevel = parsed;
+        return new JsonObject();
+    }
+
+    private ProtocolVersion requireInitialized() throws RpcException {
+        ProtocolVersion negotiated = version;
+        if (negotiated == null) {
+            throw new RpcException(RpcException.INVALID_REQUEST, "server not initialized: send initialize first");
+        }
+        return negotiated;
+    }
+
+    private void sendListChanged() {
+        if (clientInitialized) {
+            notifyClient("notifications/tools/list_changed", null);
+        }
+    }
+
+    void notifyClient(String method, JsonObject params) {
+        JsonObject notification = new JsonObject();
+        notification.addProperty("jsonrpc", "2.0");
+        notification.addProperty("method", method);
+        if (params != null) {
+            notification.add("params", params);
+        }
+        send(notification);
+    }
+
+    private void send(JsonObject message) {
+        if (message != null && !closed) {
+            sink.send(Json.write(message));
+        }
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    ToolCatalog catalog() {
+        return catalog;
+    }
+
+    ScheduledExecutorService timer() {
+        return timer;
+    }
+
+    LogLevel clientLogLevel() {
+        return clientLogLevel;
+    }
+
+    void forget(ToolCall call) {
+        calls.remove(call.id(), call);
+    }
+
+    static JsonObject result(JsonElement id, JsonObject result) {
+        JsonObject response = new JsonObject();
+        response.addProperty("jsonrpc", "2.0");
+        response.add("id", id);
+        response.add("result", result);
+        return response;
+    }
+
+    static JsonObject error(JsonElement id, int code, String message) {
+        JsonObject error = new JsonObject();
+        error.addProperty("code", code);
+        error.addProperty("message", message);
+        JsonObject response = new JsonObject();
+        response.addProperty("jsonrpc", "2.0");
+        response.add("id", id);
+        response.add("error", error);
+        return response;
+    }
+
+    private static String optString(JsonObject object, String name) {
+        JsonElement value = object.get(name);
+        return value != null && isString(value) ? value.getAsString() : null;
+    }
+
+    private static boolean isString(JsonElement value) {
+        return value.isJsonPrimitive() && value.getAsJsonPrimitive().isString();
+    }
+
+    /** Collects the answers to one batch and sends them as one array once all are in. */
+    private final class BatchReply {
+        private final AtomicInteger outstanding;
+        private final List<JsonObject> responses = new ArrayList<>();
+
+        BatchReply(int size) {
+            outstanding = new AtomicInteger(size);
+        }
+
+        void add(JsonObject response) {
+            synchronized (responses) {
+                if (response != null) {
+                    responses.add(response);
+                }
+            }
+            if (outstanding.decrementAndGet() == 0) {
+                JsonArray array = new JsonArray();
+                synchronized (responses) {
+                    responses.forEach(array::add);
+                }
+                if (!array.isEmpty() && !closed) {
+                    sink.send(Json.write(array));
+                }
+            }
+        }
+    }
+}
