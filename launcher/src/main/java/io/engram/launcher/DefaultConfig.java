@@ -85,7 +85,7 @@ final class DefaultConfig {
         }
         try (Stream<Path> all = Files.walk(root)) {
             all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
             LOG.fine("Could not delete " + root + ": " + e);
         }
     }

@@ -39,6 +39,8 @@ public final class EngramHost {
 
     private final Framework framework;
     private final Path runtimeFolder;
+    private final java.util.concurrent.atomic.AtomicBoolean runtimeFolderRemoved =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private EngramHost(Framework framework, Path runtimeFolder) {
         this.framework = framework;
@@ -149,7 +151,7 @@ public final class EngramHost {
             }
             FrameworkEvent event = framework.waitForStop(timeout.toMillis());
             boolean stopped = event.getType() != FrameworkEvent.WAIT_TIMEDOUT;
-            if (stopped) {
+            if (stopped && runtimeFolderRemoved.compareAndSet(false, true)) {
                 DefaultConfig.deleteTree(runtimeFolder);
             }
             return stopped;

@@ -36,7 +36,7 @@ public final class Main {
             code = run(args, protocolIn, protocolOut, stderr);
         } catch (Throwable t) {
             // Felix's threads are not daemons: without an explicit exit a failed start would hang.
-            stderr.println("engram: failed to start: " + t);
+            stderr.println("engram: fatal error: " + t);
             t.printStackTrace(stderr);
             code = 1;
         }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,6 +46,8 @@ public final class McpSession implements AutoCloseable {
     private final ScheduledThreadPoolExecutor timer;
     private final Map<JsonElement, ToolCall> calls = new ConcurrentHashMap<>();
     private final Runnable listChanged = this::sendListChanged;
+    /** The tools as this client last listed them; null before its first tools/list. */
+    private volatile List<ToolDescriptor> lastListed;
     private volatile SessionSettings settings;
     private volatile ProtocolVersion version;
     private volatile boolean clientInitialized;
@@ -245,13 +248,11 @@ public final class McpSession implements AutoCloseable {
         if (cursor != null && !cursor.isJsonNull() && !isString(cursor)) {
             throw new RpcException(RpcException.INVALID_PARAMS, "cursor must be a string");
         }
-        try {
-            catalog.awaitStartup(settings.startupWait());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitStartup();
         String cursorText = cursor == null || cursor.isJsonNull() ? null : cursor.getAsString();
-        return ToolListing.page(catalog.tools(), cursorText, settings.pageSize(), negotiated);
+        List<ToolDescriptor> tools = catalog.tools();
+        lastListed = tools;
+        return ToolListing.page(tools, cursorText, settings.pageSize(), negotiated);
     }
 
     private void startCall(JsonElement id, JsonObject params, Consumer<JsonObject> reply) throws RpcException {
@@ -264,7 +265,13 @@ public final class McpSession implements AutoCloseable {
         if (arguments != null && !arguments.isJsonNull() && !arguments.isJsonObject()) {
             throw new RpcException(RpcException.INVALID_PARAMS, "params.arguments must be an object");
         }
-        ToolDescriptor tool = catalog.find(name)
+        // A client that cached its tool list may call before the tool bundles have registered.
+        Optional<ToolDescriptor> found = catalog.find(name);
+        if (found.isEmpty()) {
+            awaitStartup();
+            found = catalog.find(name);
+        }
+        ToolDescriptor tool = found
                 .orElseThrow(() -> new RpcException(RpcException.INVALID_PARAMS, "unknown tool: " + name));
         ToolCall call = new ToolCall(this, id, tool,
                 arguments == null || arguments.isJsonNull() ? new JsonObject() : arguments.getAsJsonObject(),
@@ -277,6 +284,15 @@ public final class McpSession implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             calls.remove(id, call);
             throw new RpcException(RpcException.INTERNAL_ERROR, "server is shutting down");
+        }
+    }
+
+    /** Waits (bounded, once per host start) until the tools of the bundles started at launch are registered. */
+    private void awaitStartup() {
+        try {
+            catalog.awaitStartup(settings.startupWait());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -311,9 +327,22 @@ public final class McpSession implements AutoCloseable {
     }
 
     private void sendListChanged() {
-        if (clientInitialized) {
+        // Changes that happened before the client's last tools/list (startup registrations) are not news to it.
+        if (clientInitialized && !sameTools(lastListed, catalog.tools())) {
             notifyClient("notifications/tools/list_changed", null);
         }
+    }
+
+    private static boolean sameTools(List<ToolDescriptor> listed, List<ToolDescriptor> now) {
+        if (listed == null || listed.size() != now.size()) {
+            return false;
+        }
+        for (int i = 0; i < listed.size(); i++) {
+            if (listed.get(i) != now.get(i)) { // a re-registered tool is a new descriptor, maybe a new schema
+                return false;
+            }
+        }
+        return true;
     }
 
     void notifyClient(String method, JsonObject params) {

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -59,11 +61,13 @@ public final class ToolRegistry implements ToolCatalog {
     /** The winner of each name, sorted by name; replaced whole on each change. */
     private volatile Map<String, ToolDescriptor> listed = new TreeMap<>();
     private volatile boolean startupSettled;
+    /** Service ids of every Tool service this registry has processed, listed or rejected. */
+    private final Set<Long> seenServiceIds = ConcurrentHashMap.newKeySet();
 
     /** The DS constructor: startup is judged by the framework state and SCR's component states. */
     @Activate
     public ToolRegistry(BundleContext context, @Reference ServiceComponentRuntime scr) {
-        this(new ComponentStartupProbe(context, scr));
+        this.startupProbe = new ComponentStartupProbe(context, scr, this::hasSeen);
     }
 
     /** A registry outside OSGi, with its own idea of when startup is settled. */
@@ -100,6 +104,7 @@ public final class ToolRegistry implements ToolCatalog {
             descriptor = ToolDescriptor.read(tool, origin);
         } catch (InvalidToolException e) {
             LOG.warning("Ignoring a tool of bundle " + origin.bundle() + ": " + e.getMessage());
+            seenServiceIds.add(origin.serviceId());
             return;
         }
         synchronized (lock) {
@@ -115,10 +120,17 @@ public final class ToolRegistry implements ToolCatalog {
             }
             relist();
         }
+        seenServiceIds.add(origin.serviceId());
+    }
+
+    /** Whether the Tool service with this id has been processed (listed, outranked or rejected). */
+    boolean hasSeen(long serviceId) {
+        return seenServiceIds.contains(serviceId);
     }
 
     /** Removes the tool service with this service id, if present. */
     public void remove(long serviceId) {
+        seenServiceIds.remove(serviceId);
         synchronized (lock) {
             for (List<ToolDescriptor> sameName : registrations.values()) {
                 if (sameName.removeIf(d -> d.origin().serviceId() == serviceId)) {

@@ -458,6 +458,17 @@ class McpSessionTest {
     }
 
     @Test
+    void changesTheClientAlreadySawInItsListAreNotAnnouncedAgain() throws Exception {
+        start().initialize("2025-11-25");
+        harness.add(TestTool.text("seen_tool", NO_ARGS, (args, ctx) -> ToolResult.text("x")));
+        harness.result("\"l1\"", "tools/list", "{}"); // lists seen_tool before the debounced notice fires
+        harness.assertNothingSent(300);
+
+        harness.add(TestTool.text("new_tool", NO_ARGS, (args, ctx) -> ToolResult.text("x")));
+        assertEquals("notifications/tools/list_changed", harness.next().getAsJsonObject().get("method").getAsString());
+    }
+
+    @Test
     void twoThousandConcurrentCallsAreAllAnsweredByTheirIds() throws Exception {
         start().initialize("2025-11-25");
         int calls = 2000;
