@@ -21,7 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * are rejected with a log message and the last good ones stay.
  */
 @Component(service = MemoryEngine.class, immediate = true, configurationPid = MemoryService.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = MemoryService.Config.class)
 public class MemoryService extends MemoryEngine {
 

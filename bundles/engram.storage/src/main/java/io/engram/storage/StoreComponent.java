@@ -21,7 +21,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * or a new limit fixed at open closes the store and reopens it, while the service stays registered.
  */
 @Component(service = Store.class, immediate = true, configurationPid = StoreComponent.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StoreComponent.Config.class)
 public class StoreComponent implements Store {
 

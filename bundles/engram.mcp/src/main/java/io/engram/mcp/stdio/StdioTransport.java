@@ -33,7 +33,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * {@link McpSession}; when stdin closes (the IDE is done) the whole framework stops.
  */
 @Component(immediate = true, service = {}, configurationPid = StdioTransport.PID,
-        configurationPolicy = ConfigurationPolicy.REQUIRE)
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StdioTransport.Config.class)
 public final class StdioTransport {
 
