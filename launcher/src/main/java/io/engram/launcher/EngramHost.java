@@ -16,8 +16,11 @@ import org.apache.felix.framework.Felix;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.launch.Framework;
 
 /**
@@ -110,7 +113,31 @@ public final class EngramHost {
         system.registerService(InputStream.class, stdin, in);
         Hashtable<String, Object> out = new Hashtable<>();
         out.put(STDIO_PROPERTY, "out");
-        system.registerService(OutputStream.class, stdout, out);
+        ServiceRegistration<OutputStream> stdoutRegistration = system.registerService(OutputStream.class, stdout, out);
+        // The framework stops bundles in reverse start order, which would close storage before the
+        // server stops taking calls. Whatever starts the stop (a signal, stdin EOF), stop the bundle
+        // serving stdio first, so calls end before storage drains.
+        system.addBundleListener((SynchronousBundleListener) event -> {
+            if (event.getBundle().getBundleId() == 0 && event.getType() == BundleEvent.STOPPING) {
+                stopFirst(stdoutRegistration);
+            }
+        });
+    }
+
+    private static void stopFirst(ServiceRegistration<OutputStream> stdoutRegistration) {
+        Bundle[] users;
+        try {
+            users = stdoutRegistration.getReference().getUsingBundles();
+        } catch (IllegalStateException unregistered) {
+            return;
+        }
+        for (Bundle transport : users == null ? new Bundle[0] : users) {
+            try {
+                transport.stop(Bundle.STOP_TRANSIENT);
+            } catch (BundleException | IllegalStateException e) {
+                LOG.warning("Could not stop " + transport.getSymbolicName() + " ahead of the others: " + e.getMessage());
+            }
+        }
     }
 
     private List<Bundle> install(BundleContext system, List<String> names, Path configDir) {
