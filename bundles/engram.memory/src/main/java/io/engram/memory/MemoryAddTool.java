@@ -2,6 +2,7 @@ package io.engram.memory;
 
 import io.engram.api.tool.Arguments;
 import io.engram.api.tool.InvalidArgumentException;
+import io.engram.api.tool.AbstractTool;
 import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolAnnotations;
 import io.engram.api.tool.ToolContext;
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code memory_add}: stores a new memory and answers its id once it is durable. */
 @Component(service = Tool.class)
-public class MemoryAddTool implements Tool {
+public class MemoryAddTool extends AbstractTool {
 
     private static final String INPUT_SCHEMA = """
             {
@@ -76,43 +77,18 @@ public class MemoryAddTool implements Tool {
             }
             """;
 
+    private static final String DESCRIPTION =
+            "Save a memory (a fact, decision, preference or piece of context) so it can be found in later"
+            + " conversations with memory_search. Memories are short-term (STM) by default and expire after"
+            + " a while (1 hour by default); pass layer_hint \"LTM\" for anything worth keeping. Returns the new id.";
+
     private final MemoryEngine memory;
 
     @Activate
     public MemoryAddTool(@Reference(name = "memory") MemoryEngine memory) {
+        super("memory_add", "Add memory", DESCRIPTION, INPUT_SCHEMA, OUTPUT_SCHEMA,
+                ToolAnnotations.additive(false));
         this.memory = memory;
-    }
-
-    @Override
-    public String name() {
-        return "memory_add";
-    }
-
-    @Override
-    public String title() {
-        return "Add memory";
-    }
-
-    @Override
-    public String description() {
-        return "Save a memory (a fact, decision, preference or piece of context) so it can be found in later"
-                + " conversations with memory_search. Memories are short-term (STM) by default and expire after"
-                + " a while (1 hour by default); pass layer_hint \"LTM\" for anything worth keeping. Returns the new id.";
-    }
-
-    @Override
-    public String inputSchema() {
-        return INPUT_SCHEMA;
-    }
-
-    @Override
-    public String outputSchema() {
-        return OUTPUT_SCHEMA;
-    }
-
-    @Override
-    public ToolAnnotations annotations() {
-        return ToolAnnotations.additive(false);
     }
 
     @Override

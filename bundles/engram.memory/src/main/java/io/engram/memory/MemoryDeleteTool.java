@@ -1,6 +1,7 @@
 package io.engram.memory;
 
 import io.engram.api.tool.Arguments;
+import io.engram.api.tool.AbstractTool;
 import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolAnnotations;
 import io.engram.api.tool.ToolContext;
@@ -13,7 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code memory_delete}: removes a memory, optionally keeping a backup copy. */
 @Component(service = Tool.class)
-public class MemoryDeleteTool implements Tool {
+public class MemoryDeleteTool extends AbstractTool {
 
     private static final String INPUT_SCHEMA = """
             {
@@ -42,42 +43,17 @@ public class MemoryDeleteTool implements Tool {
             }
             """;
 
+    private static final String DESCRIPTION =
+            "Delete a saved memory that is wrong or no longer wanted. Pass backup true to keep a copy."
+            + " Deleting an id that does not exist does nothing and answers deleted false.";
+
     private final MemoryEngine memory;
 
     @Activate
     public MemoryDeleteTool(@Reference(name = "memory") MemoryEngine memory) {
+        super("memory_delete", "Delete memory", DESCRIPTION, INPUT_SCHEMA, OUTPUT_SCHEMA,
+                ToolAnnotations.destructive(true));
         this.memory = memory;
-    }
-
-    @Override
-    public String name() {
-        return "memory_delete";
-    }
-
-    @Override
-    public String title() {
-        return "Delete memory";
-    }
-
-    @Override
-    public String description() {
-        return "Delete a saved memory that is wrong or no longer wanted. Pass backup true to keep a copy."
-                + " Deleting an id that does not exist does nothing and answers deleted false.";
-    }
-
-    @Override
-    public String inputSchema() {
-        return INPUT_SCHEMA;
-    }
-
-    @Override
-    public String outputSchema() {
-        return OUTPUT_SCHEMA;
-    }
-
-    @Override
-    public ToolAnnotations annotations() {
-        return ToolAnnotations.destructive(true);
     }
 
     @Override

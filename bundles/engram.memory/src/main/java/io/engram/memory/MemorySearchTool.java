@@ -2,6 +2,7 @@ package io.engram.memory;
 
 import io.engram.api.tool.Arguments;
 import io.engram.api.tool.InvalidArgumentException;
+import io.engram.api.tool.AbstractTool;
 import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolAnnotations;
 import io.engram.api.tool.ToolContext;
@@ -16,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /** {@code memory_search}: finds memories by words and filters, best matches first. */
 @Component(service = Tool.class)
-public class MemorySearchTool implements Tool {
+public class MemorySearchTool extends AbstractTool {
 
     private static final String INPUT_SCHEMA = """
             {
@@ -108,44 +109,19 @@ public class MemorySearchTool implements Tool {
             }
             """;
 
+    private static final String DESCRIPTION =
+            "Search saved memories by words, best matches first, each with its full content. Filter by layer,"
+            + " session, episode or creation time; leave q empty to list the newest memories. Expired short-term"
+            + " memories are never returned. Use it before answering questions about earlier work, decisions"
+            + " or preferences.";
+
     private final MemoryEngine memory;
 
     @Activate
     public MemorySearchTool(@Reference(name = "memory") MemoryEngine memory) {
+        super("memory_search", "Search memories", DESCRIPTION, INPUT_SCHEMA, OUTPUT_SCHEMA,
+                ToolAnnotations.readOnly());
         this.memory = memory;
-    }
-
-    @Override
-    public String name() {
-        return "memory_search";
-    }
-
-    @Override
-    public String title() {
-        return "Search memories";
-    }
-
-    @Override
-    public String description() {
-        return "Search saved memories by words, best matches first, each with its full content. Filter by layer,"
-                + " session, episode or creation time; leave q empty to list the newest memories. Expired short-term"
-                + " memories are never returned. Use it before answering questions about earlier work, decisions"
-                + " or preferences.";
-    }
-
-    @Override
-    public String inputSchema() {
-        return INPUT_SCHEMA;
-    }
-
-    @Override
-    public String outputSchema() {
-        return OUTPUT_SCHEMA;
-    }
-
-    @Override
-    public ToolAnnotations annotations() {
-        return ToolAnnotations.readOnly();
     }
 
     @Override

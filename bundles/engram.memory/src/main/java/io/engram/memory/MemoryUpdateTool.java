@@ -2,6 +2,7 @@ package io.engram.memory;
 
 import io.engram.api.tool.Arguments;
 import io.engram.api.tool.InvalidArgumentException;
+import io.engram.api.tool.AbstractTool;
 import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolAnnotations;
 import io.engram.api.tool.ToolContext;
@@ -18,7 +19,7 @@ import org.osgi.service.component.annotations.Reference;
  * layers. It overwrites, so it is marked destructive; repeating it changes nothing more.
  */
 @Component(service = Tool.class)
-public class MemoryUpdateTool implements Tool {
+public class MemoryUpdateTool extends AbstractTool {
 
     private static final String INPUT_SCHEMA = """
             {
@@ -54,43 +55,18 @@ public class MemoryUpdateTool implements Tool {
             }
             """;
 
+    private static final String DESCRIPTION =
+            "Correct or refine a saved memory: replace its content or metadata, or keep a short-term memory"
+            + " for good with layer_hint \"LTM\". Give the id and at least one of content, metadata,"
+            + " layer_hint.";
+
     private final MemoryEngine memory;
 
     @Activate
     public MemoryUpdateTool(@Reference(name = "memory") MemoryEngine memory) {
+        super("memory_update", "Update memory", DESCRIPTION, INPUT_SCHEMA, OUTPUT_SCHEMA,
+                ToolAnnotations.destructive(true));
         this.memory = memory;
-    }
-
-    @Override
-    public String name() {
-        return "memory_update";
-    }
-
-    @Override
-    public String title() {
-        return "Update memory";
-    }
-
-    @Override
-    public String description() {
-        return "Correct or refine a saved memory: replace its content or metadata, or keep a short-term memory"
-                + " for good with layer_hint \"LTM\". Give the id and at least one of content, metadata,"
-                + " layer_hint.";
-    }
-
-    @Override
-    public String inputSchema() {
-        return INPUT_SCHEMA;
-    }
-
-    @Override
-    public String outputSchema() {
-        return OUTPUT_SCHEMA;
-    }
-
-    @Override
-    public ToolAnnotations annotations() {
-        return ToolAnnotations.destructive(true);
     }
 
     @Override
