@@ -34,7 +34,8 @@ const logStream = createWriteStream(serverLog);
 const MEMORY_TOOLS = ['memory_add', 'memory_search', 'memory_update', 'memory_delete'];
 // A word no other memory in a reused data folder is likely to contain, so searches see only this run's memories.
 const RUN = `run${Date.now().toString(36)}`;
-const STEP_TIMEOUT = { timeout: 15_000 };
+const STEP_TIMEOUT_MS = 15_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * The SDK only tells HTTP transports which protocol version was negotiated; giving the stdio
@@ -46,7 +47,8 @@ class RecordingStdioTransport extends StdioClientTransport {
   }
 }
 
-async function startSession() {
+/** A client and a transport that starts the jar on the data folder once the client connects. */
+function newSession() {
   const transport = new RecordingStdioTransport({
     command: java,
     args: ['-jar', jar, '--data', dataDir],
@@ -55,7 +57,6 @@ async function startSession() {
   });
   transport.stderr.pipe(logStream, { end: false });
   const client = new Client({ name: 'engram-client-flow', version: '1.0.0' });
-  await client.connect(transport);
   return { client, transport };
 }
 
@@ -69,6 +70,23 @@ async function call(client, name, args) {
 let first;
 let second;
 const ids = {};
+let previousStepPassed = true;
+
+/**
+ * A test that runs only when the step before it passed: each step builds on the state the
+ * earlier ones left. A step cut short by its timeout counts as failed.
+ */
+function step(name, body) {
+  test(name, { timeout: STEP_TIMEOUT_MS }, async (t) => {
+    if (!previousStepPassed) {
+      t.skip('an earlier step failed');
+      return;
+    }
+    previousStepPassed = false;
+    await body();
+    previousStepPassed = true;
+  });
+}
 
 after(async () => {
   await first?.client.close();
@@ -85,15 +103,16 @@ process.on('exit', () => {
   }
 });
 
-test('connects over stdio and negotiates the latest protocol version', STEP_TIMEOUT, async () => {
-  first = await startSession();
+step('connects over stdio and negotiates the latest protocol version', async () => {
+  first = newSession();
+  await first.client.connect(first.transport, { timeout: CONNECT_TIMEOUT_MS });
   assert.equal(first.transport.negotiatedVersion, LATEST_PROTOCOL_VERSION);
   assert.equal(LATEST_PROTOCOL_VERSION, '2025-11-25');
   assert.ok(first.client.getServerVersion()?.name, 'serverInfo carries a name');
   assert.ok(first.client.getServerCapabilities()?.tools, 'tools capability declared');
 });
 
-test('lists the four memory tools, each with an output schema', STEP_TIMEOUT, async () => {
+step('lists the four memory tools, each with an output schema', async () => {
   const { tools } = await first.client.listTools();
   const byName = new Map(tools.map((tool) => [tool.name, tool]));
   for (const name of MEMORY_TOOLS) {
@@ -104,7 +123,7 @@ test('lists the four memory tools, each with an output schema', STEP_TIMEOUT, as
   }
 });
 
-test('memory_add stores three memories; structuredContent matches the output schema', STEP_TIMEOUT, async () => {
+step('memory_add stores three memories; structuredContent matches the output schema', async () => {
   // callTool validates structuredContent against the listed outputSchema and throws on a mismatch.
   const added = [
     ['both', `${RUN} LMDB keeps every acknowledged write durable across restarts`, 'LTM'],
@@ -128,8 +147,8 @@ test('memory_add stores three memories; structuredContent matches the output sch
   assert.equal(new Set(Object.values(ids)).size, 3, 'ids are distinct');
 });
 
-test('memory_search ranks the memory matching every query term first', STEP_TIMEOUT, async () => {
-  const { results, total } = await call(first.client, 'memory_search', { q: `${RUN} lmdb durable`, limit: 10 });
+step('memory_search ranks the memory matching every query term first', async () => {
+  const { results, total } = await call(first.client, 'memory_search', { q: `${RUN} lmdb durable`, session: RUN, limit: 10 });
   assert.equal(total, 3);
   assert.deepEqual(results.map((hit) => hit.id).sort(), Object.values(ids).sort());
   assert.equal(results[0].id, ids.both);
@@ -139,7 +158,7 @@ test('memory_search ranks the memory matching every query term first', STEP_TIME
   assert.deepEqual(narrow.results.map((hit) => hit.id), [ids.both]);
 });
 
-test('memory_update changes the content and bumps the version', STEP_TIMEOUT, async () => {
+step('memory_update changes the content and bumps the version', async () => {
   const updated = await call(first.client, 'memory_update', {
     id: ids.one,
     content: `${RUN} Felix SCR activates service components lazily, on first use`,
@@ -147,13 +166,13 @@ test('memory_update changes the content and bumps the version', STEP_TIMEOUT, as
   assert.equal(updated.id, ids.one);
   assert.equal(updated.version, 2);
 
-  const { results } = await call(first.client, 'memory_search', { q: `${RUN} first use`, limit: 1 });
+  const { results } = await call(first.client, 'memory_search', { q: `${RUN} first use`, session: RUN, limit: 1 });
   assert.equal(results[0].id, ids.one);
   assert.equal(results[0].version, 2);
   assert.match(results[0].content, /on first use/);
 });
 
-test('memory_delete removes a memory', STEP_TIMEOUT, async () => {
+step('memory_delete removes a memory', async () => {
   const deleted = await call(first.client, 'memory_delete', { id: ids.doomed });
   assert.equal(deleted.deleted, true);
   const { results } = await call(first.client, 'memory_search', { q: 'scratch', session: RUN });
@@ -162,21 +181,21 @@ test('memory_delete removes a memory', STEP_TIMEOUT, async () => {
   assert.equal(again.deleted, false, 'a second delete finds nothing');
 });
 
-test('a wrong argument type is an isError result naming the field', STEP_TIMEOUT, async () => {
+step('a wrong argument type is an isError result naming the field', async () => {
   const result = await first.client.callTool({ name: 'memory_add', arguments: { content: 42 } });
   assert.equal(result.isError, true);
   const text = result.content.map((block) => block.text ?? '').join('\n');
   assert.match(text, /content/);
 });
 
-test('an unknown tool is rejected with McpError -32602', STEP_TIMEOUT, async () => {
+step('an unknown tool is rejected with McpError -32602', async () => {
   await assert.rejects(
     first.client.callTool({ name: 'memory_no_such_tool', arguments: {} }),
     (error) => error instanceof McpError && error.code === ErrorCode.InvalidParams,
   );
 });
 
-test('closing stdin makes the server exit on its own', STEP_TIMEOUT, async () => {
+step('closing stdin makes the server exit on its own', async () => {
   const pid = first.transport.pid;
   const closed = new Promise((resolveClosed) => {
     first.client.onclose = resolveClosed;
@@ -191,8 +210,12 @@ test('closing stdin makes the server exit on its own', STEP_TIMEOUT, async () =>
   first = undefined;
 });
 
-test('a new server on the same data folder finds the memories again', STEP_TIMEOUT, async () => {
-  second = await startSession();
+step('a new server on the same data folder finds the memories again', async () => {
+  second = newSession();
+  await second.client.connect(second.transport, { timeout: CONNECT_TIMEOUT_MS });
+  // As an IDE does: list first. It also gives the client the output schemas to validate against.
+  const { tools } = await second.client.listTools();
+  assert.deepEqual(MEMORY_TOOLS.filter((name) => !tools.some((tool) => tool.name === name)), []);
   const { results } = await call(second.client, 'memory_search', { q: RUN, session: RUN, limit: 10 });
   const byId = new Map(results.map((hit) => [hit.id, hit]));
   assert.deepEqual([...byId.keys()].sort(), [ids.both, ids.one].sort());

@@ -1,0 +1,173 @@
+// A bare MCP-over-stdio driver for the benchmarks: raw JSON-RPC lines over the child's pipes,
+// so what is timed is the server, not a client library.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const repoRoot = resolve(benchDir, '..');
+
+export const PROTOCOL_VERSION = '2025-11-25';
+
+/** Path of the Engram jar: $ENGRAM_JAR, else the one the build leaves in launcher/target. */
+export function engramJar() {
+  return resolve(process.env.ENGRAM_JAR ?? join(repoRoot, 'launcher', 'target', 'engram.jar'));
+}
+
+/**
+ * How to start Engram, the way an IDE does: `java [jvmFlags] -jar engram.jar --data RUN_DIR/data`.
+ * The java of $JAVA_HOME when set, else the one on the PATH.
+ */
+export function engramCommand(runDir, jvmFlags = []) {
+  const dataDir = join(runDir, 'data');
+  const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
+  return { name: 'engram', command: java, args: [...jvmFlags, '-jar', engramJar(), '--data', dataDir], env: {} };
+}
+
+/** How to start the reference server @modelcontextprotocol/server-memory, its file RUN_DIR/memory.jsonl. */
+export function referenceCommand(runDir) {
+  const script = join(benchDir, 'node_modules', '@modelcontextprotocol', 'server-memory', 'dist', 'index.js');
+  return {
+    name: 'server-memory',
+    command: process.execPath,
+    args: [script],
+    env: { MEMORY_FILE_PATH: join(runDir, 'memory.jsonl') },
+  };
+}
+
+/**
+ * What the figures were measured on: cores, load (other work on the machine skews every
+ * figure), and the node and java versions.
+ */
+export function machineSummary() {
+  const { command } = engramCommand('');
+  const javaVersion = spawnSync(command, ['-version'], { encoding: 'utf8' }).stderr.split('\n')[0];
+  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  return `${cpus().length} cores (${cpus()[0].model}), load average ${load}; node ${process.version}; ${javaVersion}`;
+}
+
+/** A fresh temporary folder for one run. */
+export function freshDir(prefix) {
+  return mkdtemp(join(tmpdir(), `engram-bench-${prefix}-`));
+}
+
+/** One running server process, spoken to with JSON-RPC requests matched to answers by id. */
+export class StdioServer {
+  #child;
+  #pending = new Map();
+  #nextId = 1;
+  #exited;
+
+  /**
+   * Starts `spec` (from engramCommand / referenceCommand); `spawnedAt` is the
+   * performance.now() just before the spawn, the zero of every startup figure.
+   */
+  constructor(spec, stderrFile) {
+    this.name = spec.name;
+    this.spawnedAt = performance.now();
+    this.#child = spawn(spec.command, spec.args, {
+      env: { ...process.env, ...spec.env },
+      stdio: ['pipe', 'pipe', stderrFile ? 'pipe' : 'ignore'],
+    });
+    if (stderrFile) {
+      this.#child.stderr.pipe(createWriteStream(stderrFile));
+    }
+    this.#exited = new Promise((resolveExit) => {
+      this.#child.once('exit', (code, signal) => resolveExit({ code, signal, at: performance.now() }));
+    });
+    this.#exited.then(({ code, signal }) => {
+      for (const { reject } of this.#pending.values()) {
+        reject(new Error(`${this.name} exited (code ${code}, signal ${signal}) with a request unanswered`));
+      }
+      this.#pending.clear();
+    });
+    this.#child.once('error', (error) => {
+      for (const { reject } of this.#pending.values()) {
+        reject(error);
+      }
+    });
+    // stdin errors (EPIPE after an early exit) surface through the exit above
+    this.#child.stdin.on('error', () => {});
+    createInterface({ input: this.#child.stdout, crlfDelay: Infinity }).on('line', (line) => this.#receive(line));
+  }
+
+  #receive(line) {
+    if (!line.trim()) {
+      return;
+    }
+    const message = JSON.parse(line);
+    const waiting = message.id !== undefined && this.#pending.get(message.id);
+    if (!waiting) {
+      return; // notifications and log messages are not timed
+    }
+    this.#pending.delete(message.id);
+    waiting.resolve({ message, answeredAt: performance.now(), latencyMs: performance.now() - waiting.sentAt });
+  }
+
+  /**
+   * Sends one request; resolves with { message, answeredAt, latencyMs } when its answer
+   * arrives, whether a result or a JSON-RPC error.
+   */
+  request(method, params) {
+    const id = this.#nextId++;
+    return new Promise((resolveAnswer, reject) => {
+      this.#pending.set(id, { resolve: resolveAnswer, reject, sentAt: performance.now() });
+      this.#child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    });
+  }
+
+  notify(method, params) {
+    this.#child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method, ...(params ? { params } : {}) })}\n`);
+  }
+
+  /** The MCP handshake: initialize, then notifications/initialized. Resolves with the initialize answer. */
+  async initialize() {
+    const answer = await this.request('initialize', {
+      protocolVersion: PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: { name: 'engram-bench', version: '1.0.0' },
+    });
+    if (answer.message.error) {
+      throw new Error(`${this.name} refused initialize: ${JSON.stringify(answer.message.error)}`);
+    }
+    this.notify('notifications/initialized');
+    return answer;
+  }
+
+  /** tools/call; resolves with { result, latencyMs }, result being the tool result or the JSON-RPC error. */
+  async callTool(name, args) {
+    const { message, latencyMs } = await this.request('tools/call', { name, arguments: args });
+    return { result: message.error ? { isError: true, rpcError: message.error } : message.result, latencyMs };
+  }
+
+  /**
+   * Closes stdin as an IDE does and waits for the exit (SIGKILL after `graceMs`).
+   * Resolves with { code, signal, exitMs }: exitMs counts from the close of stdin.
+   */
+  async close(graceMs = 10_000) {
+    const closedAt = performance.now();
+    this.#child.stdin.end();
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
+    const { code, signal, at } = await this.#exited;
+    clearTimeout(timer);
+    return { code, signal, exitMs: at - closedAt };
+  }
+}
+
+/** The p-th percentile (0-100) of `values`, nearest rank. */
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+/** A markdown table of `rows` (arrays of cells) under `header`. */
+export function markdownTable(header, rows) {
+  const line = (cells) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}

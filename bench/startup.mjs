@@ -1,0 +1,128 @@
+// Startup benchmark: how long an IDE waits after spawning the server until initialize is
+// answered, and until tools/list is answered (sent, as IDEs do, right after the initialize
+// answer and notifications/initialized), for Engram and for the reference server
+// @modelcontextprotocol/server-memory started the same way. Each run gets a fresh data folder.
+//
+//   npm ci --prefix bench && node bench/startup.mjs [--runs 10] [--engram-flags="JVM FLAGS"]
+//
+// Prints a markdown table: median (min-max) in milliseconds, and the ratio of the medians.
+
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  StdioServer,
+  engramCommand,
+  engramJar,
+  freshDir,
+  machineSummary,
+  markdownTable,
+  percentile,
+  referenceCommand,
+} from './lib/stdio-server.mjs';
+
+const { values: options } = parseArgs({
+  options: { runs: { type: 'string', default: '10' }, 'engram-flags': { type: 'string' } },
+});
+const runs = Number(options.runs);
+const TOOLS_LIST_TARGET_MS = 300;
+const ENGRAM_TOOLS = ['memory_add', 'memory_search', 'memory_update', 'memory_delete'];
+
+const servers = [
+  { name: 'engram', command: (dir) => engramCommand(dir), expectedTools: ENGRAM_TOOLS },
+  { name: 'server-memory', command: referenceCommand, expectedTools: ['create_entities', 'search_nodes', 'read_graph'] },
+];
+// An extra row for JVM flags an IDE config could pass in its args, e.g. "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC".
+if (options['engram-flags']) {
+  const flags = options['engram-flags'].split(/\s+/).filter(Boolean);
+  servers.splice(1, 0, {
+    name: `engram ${flags.join(' ')}`,
+    command: (dir) => engramCommand(dir, flags),
+    expectedTools: ENGRAM_TOOLS,
+  });
+}
+
+/** One cold start: spawn, handshake, tools/list, close stdin. Times are ms after the spawn. */
+async function startOnce(server) {
+  const dir = await freshDir(server.name);
+  const child = new StdioServer(server.command(dir), join(dir, 'stderr.log'));
+  try {
+    const init = await child.initialize();
+    const list = await child.request('tools/list', {});
+    const names = (list.message.result?.tools ?? []).map((tool) => tool.name);
+    const missing = server.expectedTools.filter((name) => !names.includes(name));
+    if (missing.length > 0) {
+      throw new Error(`${server.name}: tools/list lacks ${missing.join(', ')} (stderr in ${dir})`);
+    }
+    const { code, exitMs } = await child.close();
+    if (code !== 0) {
+      throw new Error(`${server.name} exited with code ${code} after stdin closed (stderr in ${dir})`);
+    }
+    await rm(dir, { recursive: true, force: true });
+    return {
+      initializeMs: init.answeredAt - child.spawnedAt,
+      toolsListMs: list.answeredAt - child.spawnedAt,
+      exitMs,
+    };
+  } catch (error) {
+    await child.close(2_000).catch(() => {});
+    throw error;
+  }
+}
+
+const summary = (values) => ({ median: percentile(values, 50), min: Math.min(...values), max: Math.max(...values) });
+const cell = ({ median, min, max }) => `${Math.round(median)} (${Math.round(min)}-${Math.round(max)})`;
+
+const machineAtStart = machineSummary();
+console.error(`Engram jar: ${engramJar()}; ${runs} runs per server after one untimed warm-up run each`);
+const samples = new Map(servers.map((server) => [server.name, []]));
+for (const server of servers) {
+  await startOnce(server); // warm-up: page cache, JIT-free first touch of the jar and node_modules
+}
+// Interleaved, so that drift in machine load touches both servers alike.
+for (let run = 1; run <= runs; run++) {
+  for (const server of servers) {
+    const sample = await startOnce(server);
+    samples.get(server.name).push(sample);
+    console.error(`run ${run} ${server.name}: initialize ${sample.initializeMs.toFixed(0)} ms, tools/list ${sample.toolsListMs.toFixed(0)} ms, exit ${sample.exitMs.toFixed(0)} ms`);
+  }
+}
+
+const stats = new Map(
+  [...samples].map(([name, list]) => [
+    name,
+    {
+      initialize: summary(list.map((s) => s.initializeMs)),
+      toolsList: summary(list.map((s) => s.toolsListMs)),
+      exit: summary(list.map((s) => s.exitMs)),
+    },
+  ]),
+);
+const reference = stats.get('server-memory');
+const ratio = (a, b) => `${(a.median / b.median).toFixed(2)}x`;
+const engramRows = [...stats].filter(([name]) => name !== 'server-memory');
+
+console.log(`Machine at the start: ${machineAtStart}\nMachine at the end:   ${machineSummary()}\n`);
+console.log(`Startup, ms after spawn, median (min-max) of ${runs} runs\n`);
+console.log(
+  markdownTable(
+    ['server', 'initialize answered', 'tools/list answered', 'exit after stdin EOF'],
+    [
+      ...[...stats].map(([name, s]) => [name, cell(s.initialize), cell(s.toolsList), cell(s.exit)]),
+      ...engramRows.map(([name, s]) => [
+        `${name} / server-memory`,
+        ratio(s.initialize, reference.initialize),
+        ratio(s.toolsList, reference.toolsList),
+        ratio(s.exit, reference.exit),
+      ]),
+    ],
+  ),
+);
+console.log('');
+for (const [name, s] of engramRows) {
+  const over = s.toolsList.median - TOOLS_LIST_TARGET_MS;
+  console.log(
+    `Target: ${name} tools/list within ${TOOLS_LIST_TARGET_MS} ms (median): ` +
+      (over <= 0 ? `met, ${Math.round(-over)} ms to spare.` : `missed by ${Math.round(over)} ms.`),
+  );
+}
