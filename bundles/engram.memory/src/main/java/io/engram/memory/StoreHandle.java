@@ -3,7 +3,6 @@ package io.engram.memory;
 import io.engram.api.store.Store;
 import io.engram.api.store.StoreStatus;
 import io.engram.api.store.StoreUnavailableException;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -79,6 +78,6 @@ final class StoreHandle implements Store {
     public StoreStatus status() {
         Store store = current;
         return store != null ? store.status()
-                : new StoreStatus("", StoreStatus.State.UNAVAILABLE, "the storage bundle is not running", 0, 0, Map.of());
+                : StoreStatus.of("", StoreStatus.State.UNAVAILABLE, "the storage bundle is not running");
     }
 }

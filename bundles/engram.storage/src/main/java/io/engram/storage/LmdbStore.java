@@ -222,18 +222,18 @@ public final class LmdbStore implements Store, AutoCloseable {
     public StoreStatus status() {
         String path = dir.toString();
         if (closing) {
-            return new StoreStatus(path, StoreStatus.State.UNAVAILABLE, closed ? "closed" : "closing", 0, 0, Map.of());
+            return StoreStatus.of(path, StoreStatus.State.UNAVAILABLE, closed ? "closed" : "closing");
         }
         Env<byte[]> open = env;
         if (open == null) {
             return failure != null
-                    ? new StoreStatus(path, StoreStatus.State.UNAVAILABLE, failure, 0, 0, Map.of())
-                    : new StoreStatus(path, StoreStatus.State.OPENING, retryReason, 0, 0, Map.of());
+                    ? StoreStatus.of(path, StoreStatus.State.UNAVAILABLE, failure)
+                    : StoreStatus.of(path, StoreStatus.State.OPENING, retryReason);
         }
         Lock lock = guard.readLock();
         // Closing or growing the map holds the write side; status must not wait for that.
         if (!lock.tryLock()) {
-            return new StoreStatus(path, StoreStatus.State.OPEN, "busy: growing or closing", 0, 0, Map.of());
+            return StoreStatus.of(path, StoreStatus.State.OPEN, "busy: growing or closing");
         }
         try {
             checkNotClosing();
@@ -256,12 +256,22 @@ public final class LmdbStore implements Store, AutoCloseable {
                     }
                 });
             }
-            return new StoreStatus(path, StoreStatus.State.OPEN, null, info.mapSize, usedBytes, entries);
+            return new StoreStatus(path, StoreStatus.State.OPEN, null, info.mapSize, usedBytes, diskBytes(),
+                    info.numReaders, info.maxReaders, List.of(), commitCount(), entries);
         } catch (LmdbException | StoreClosedException e) {
-            return new StoreStatus(path, closing ? StoreStatus.State.UNAVAILABLE : StoreStatus.State.OPEN,
-                    e.getMessage(), 0, 0, Map.of());
+            return StoreStatus.of(path, closing ? StoreStatus.State.UNAVAILABLE : StoreStatus.State.OPEN,
+                    e.getMessage());
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Size of data.mdb; a stat, never an open (closing a descriptor would drop LMDB's locks). */
+    private long diskBytes() {
+        try {
+            return java.nio.file.Files.size(settings.dir().resolve("data.mdb"));
+        } catch (java.io.IOException e) {
+            return 0;
         }
     }
 
