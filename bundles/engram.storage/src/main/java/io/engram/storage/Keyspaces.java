@@ -121,6 +121,11 @@ final class Keyspaces {
         }
     }
 
+    /** Drops every handle: the environment they belonged to was closed (a restore or compaction reopens it). */
+    void forget() {
+        handles = Map.of();
+    }
+
     private static Dbi<byte[]> openExisting(Env<byte[]> env, Txn<byte[]> txn, byte[] name) {
         try {
             return env.openDbi(txn, name, null, false);

@@ -2,14 +2,22 @@ package io.engram.storage;
 
 import io.engram.api.store.Store;
 import io.engram.api.store.StoreClosedException;
+import io.engram.api.store.StoreAdmin;
 import io.engram.api.store.StoreException;
 import io.engram.api.store.StoreFullException;
+import io.engram.api.store.StoreInUseException;
 import io.engram.api.store.StoreStatus;
 import io.engram.api.store.StoreUnavailableException;
 import io.engram.api.store.WriteTxn;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +37,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.lmdbjava.CopyFlags;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvInfo;
@@ -50,10 +60,14 @@ import org.lmdbjava.Txn;
  *     environment while a transaction is open crashes the JVM, so this is not optional.</li>
  * <li>Writes go through one platform thread that group-commits: it takes every queued write,
  *     runs each in a nested transaction of one parent (a failing work rolls back only itself),
- *     commits the parent durably once, then answers every caller.</li>
+ *     commits the parent durably once, then answers every caller ({@code groupCommit = false}:
+ *     one write per commit).</li>
+ * <li>Backup copies under the read side (close waits for it; writers go on). Restore and
+ *     compaction need the store to themselves: they refuse while another process has it open,
+ *     then close, swap the database file and reopen under the write side.</li>
  * </ul>
  */
-public final class LmdbStore implements Store, AutoCloseable {
+public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LmdbStore.class.getName());
 
@@ -61,6 +75,9 @@ public final class LmdbStore implements Store, AutoCloseable {
     private static final int MAX_BATCH = 256;
 
     private static final long MIB = 1024L * 1024L;
+
+    private static final String DATA_FILE = "data.mdb";
+    private static final String LOCK_FILE = "lock.mdb";
 
     private static final boolean WINDOWS = OpenErrorClassifier.Os.current() == OpenErrorClassifier.Os.WINDOWS;
 
@@ -171,8 +188,7 @@ public final class LmdbStore implements Store, AutoCloseable {
             lock.lock();
             long id = track("read", 1);
             try {
-                checkNotClosing();
-                Env<byte[]> open = env;
+                Env<byte[]> open = current();
                 Map<String, Dbi<byte[]>> snapshot = keyspaces.snapshot();
                 try (Txn<byte[]> txn = open.txnRead()) {
                     if (Keyspaces.covers(open, snapshot)) {
@@ -236,7 +252,7 @@ public final class LmdbStore implements Store, AutoCloseable {
             return StoreStatus.of(path, StoreStatus.State.OPEN, "busy: growing or closing");
         }
         try {
-            checkNotClosing();
+            open = current();
             EnvInfo info = open.info();
             long usedBytes = (info.lastPageNumber + 1) * open.stat().pageSize;
             ReentrantLock handleLock = keyspaces.handleLock();
@@ -257,8 +273,8 @@ public final class LmdbStore implements Store, AutoCloseable {
                 });
             }
             return new StoreStatus(path, StoreStatus.State.OPEN, null, info.mapSize, usedBytes, diskBytes(),
-                    info.numReaders, info.maxReaders, List.of(), commitCount(), entries);
-        } catch (LmdbException | StoreClosedException e) {
+                    info.numReaders, info.maxReaders, processIds(), commitCount(), entries);
+        } catch (LmdbException | StoreUnavailableException e) {
             return StoreStatus.of(path, closing ? StoreStatus.State.UNAVAILABLE : StoreStatus.State.OPEN,
                     e.getMessage());
         } finally {
@@ -268,10 +284,309 @@ public final class LmdbStore implements Store, AutoCloseable {
 
     /** Size of data.mdb; a stat, never an open (closing a descriptor would drop LMDB's locks). */
     private long diskBytes() {
+        return sizeOf(dir.resolve(DATA_FILE));
+    }
+
+    /** The processes that have the store open, this one included; empty when the platform cannot tell. */
+    public List<Long> processIds() {
+        return ProcessLocks.holders(dir.resolve(LOCK_FILE)).orElse(List.of());
+    }
+
+    /**
+     * Copies the store, compacted, into {@code destination} through a read transaction: a
+     * consistent snapshot while writers here and in other processes go on. Runs under the read
+     * side of the guard, so closing waits for it.
+     */
+    @Override
+    public BackupResult backup(Path destination) {
+        Path target = destination.toAbsolutePath().normalize();
+        requireEmptyFolder(target);
+        long started = System.nanoTime();
+        awaitReady();
+        while (true) {
+            boolean resized = false;
+            Lock lock = guard.readLock();
+            lock.lock();
+            long id = track("backup to " + target, 1);
+            try {
+                current().copy(target.toFile(), CopyFlags.MDB_CP_COMPACT);
+            } catch (Dbi.MapResizedException e) {
+                resized = true;
+            } catch (LmdbException e) {
+                throw new StoreException("backup of " + dir + " to " + target + " failed: " + e.getMessage(), e);
+            } finally {
+                running.remove(id);
+                lock.unlock();
+            }
+            if (!resized) {
+                break;
+            }
+            deleteQuietly(target.resolve(DATA_FILE));
+            adoptPeerMapSize();
+        }
         try {
-            return java.nio.file.Files.size(settings.dir().resolve("data.mdb"));
-        } catch (java.io.IOException e) {
+            forceToDisk(target.resolve(DATA_FILE));
+        } catch (IOException e) {
+            throw new StoreException("backup of " + dir + " to " + target + " could not be flushed to disk: " + e, e);
+        }
+        long bytes = sizeOf(target.resolve(DATA_FILE));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        LOG.info("Backed up " + dir + " to " + target + " (" + bytes + " bytes) in " + tookMs + " ms");
+        return new BackupResult(target.toString(), bytes, tookMs);
+    }
+
+    /**
+     * Copies {@code source}'s data.mdb into the store folder, checks the copy (it opens and every
+     * entry reads), then swaps it in for the live file and reopens. The live store is untouched
+     * when anything before the swap fails, and put back when the new file does not open.
+     */
+    @Override
+    public RestoreResult restore(Path source) {
+        Path from = source.toAbsolutePath().normalize();
+        long started = System.nanoTime();
+        awaitReady();
+        String what = "the backup at " + from;
+        if (!Files.isRegularFile(from.resolve(DATA_FILE))) {
+            throw new StoreException("cannot restore: " + what + " holds no data.mdb (give the folder a backup"
+                    + " was written to)");
+        }
+        if (sameFolder(from, dir)) {
+            throw new StoreException("cannot restore the store at " + dir + " from itself");
+        }
+        refuseIfShared("restore");
+        Path staging = stagingFolder("restore");
+        try {
+            Files.copy(from.resolve(DATA_FILE), staging.resolve(DATA_FILE));
+            // A file copy does not sync; the file must be on disk before it is renamed in.
+            forceToDisk(staging.resolve(DATA_FILE));
+            long entries = BackupCheck.entries(staging, what, settings.maxKeyspaces());
+            replaceDatabase("restore", open -> staging.resolve(DATA_FILE));
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+            LOG.info("Restored " + dir + " from " + from + " (" + entries + " entries) in " + tookMs + " ms");
+            return new RestoreResult(from.toString(), entries, tookMs);
+        } catch (IOException e) {
+            throw new StoreException("cannot restore from " + from + ": " + e, e);
+        } finally {
+            deleteFolder(staging);
+        }
+    }
+
+    /**
+     * Frees reader slots of dead processes; with {@code compact}, rewrites the database without
+     * free pages (a compacting copy swapped in like a restore, refused while others use the store).
+     */
+    @Override
+    public CleanupResult cleanup(boolean compact) {
+        awaitReady();
+        int cleared;
+        Lock lock = guard.readLock();
+        lock.lock();
+        try {
+            cleared = current().readerCheck();
+        } finally {
+            lock.unlock();
+        }
+        long before = diskBytes();
+        if (!compact) {
+            LOG.info("Cleanup of " + dir + ": cleared " + cleared + " stale reader slots");
+            return new CleanupResult(cleared, false, before, before);
+        }
+        refuseIfShared("compaction");
+        Path staging = stagingFolder("compact");
+        try {
+            replaceDatabase("compaction", open -> {
+                open.copy(staging.toFile(), CopyFlags.MDB_CP_COMPACT);
+                forceToDisk(staging.resolve(DATA_FILE));
+                return staging.resolve(DATA_FILE);
+            });
+        } finally {
+            deleteFolder(staging);
+        }
+        long after = diskBytes();
+        LOG.info("Cleanup of " + dir + ": cleared " + cleared + " stale reader slots, compacted from " + before
+                + " to " + after + " bytes");
+        return new CleanupResult(cleared, true, before, after);
+    }
+
+    /** Makes the replacement database file, flushed to disk, from the environment about to be closed. */
+    @FunctionalInterface
+    private interface Replacement {
+        Path prepare(Env<byte[]> open) throws IOException;
+    }
+
+    /**
+     * Under the write side of the guard: prepares the replacement, closes the environment, moves
+     * data.mdb aside, renames the replacement into place and reopens; if that fails, puts the
+     * previous file back and reopens it.
+     */
+    private void replaceDatabase(String operation, Replacement replacement) {
+        long waitMs = settings.callWaitMs();
+        if (!tryLock(guard.writeLock(), waitMs)) {
+            throw new StoreException(operation + " of " + dir + " did not start: running transactions did not"
+                    + " finish within " + waitMs + " ms; try again");
+        }
+        long id = track(operation, 1);
+        try {
+            Env<byte[]> open = current();
+            // A peer may have opened the store since the first check; it is cheap to look again.
+            refuseIfShared(operation);
+            Path file;
+            try {
+                file = replacement.prepare(open);
+            } catch (IOException e) {
+                throw new StoreException(operation + " of " + dir + " failed: " + e + "; the store is unchanged", e);
+            } catch (LmdbException e) {
+                throw new StoreException(operation + " of " + dir + " failed: " + e.getMessage()
+                        + "; the store is unchanged", e);
+            }
+            long mapSize = open.info().mapSize;
+            open.sync(true);
+            // env keeps the closed environment until the reopen: calls wait on the guard meanwhile.
+            open.close();
+            keyspaces.forget();
+            Path live = dir.resolve(DATA_FILE);
+            Path aside = dir.resolve(DATA_FILE + ".before-" + operation);
+            try {
+                Files.move(live, aside, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                reopen(mapSize, operation);
+                throw new StoreException(operation + " of " + dir + " failed: could not move data.mdb aside (" + e
+                        + "); the store is unchanged", e);
+            }
+            try {
+                Files.move(file, live, StandardCopyOption.ATOMIC_MOVE);
+                syncFolder(dir);
+                env = StoreOpener.openEnv(settings, dir, mapSize);
+            } catch (IOException | RuntimeException e) {
+                putBack(aside, live, mapSize, operation);
+                throw new StoreException(operation + " of " + dir + " failed: " + e + "; the previous contents are"
+                        + " back in place", e);
+            }
+            deleteQuietly(aside);
+        } finally {
+            running.remove(id);
+            guard.writeLock().unlock();
+        }
+    }
+
+    private void putBack(Path aside, Path live, long mapSize, String operation) {
+        try {
+            Files.move(aside, live, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            markFailed("after a failed " + operation + ", the previous database could not be put back from " + aside
+                    + " (" + e + "): move it to " + live + " and restart", e);
+            return;
+        }
+        reopen(mapSize, operation);
+    }
+
+    private void reopen(long mapSize, String operation) {
+        try {
+            env = StoreOpener.openEnv(settings, dir, mapSize);
+        } catch (RuntimeException e) {
+            markFailed("after a failed " + operation + ", the database at " + dir + " did not reopen: " + e
+                    + "; restart Engram", e);
+        }
+    }
+
+    private void markFailed(String message, Throwable cause) {
+        LOG.log(Level.SEVERE, message, cause);
+        failureCause = cause;
+        failure = message;
+        env = null;
+    }
+
+    /** Restore and compaction replace the file under every process that has it mapped: only when alone. */
+    private void refuseIfShared(String operation) {
+        long self = ProcessHandle.current().pid();
+        List<Long> holders = ProcessLocks.holders(dir.resolve(LOCK_FILE)).orElse(List.of());
+        // Not even finding this process's own lock means the lock list cannot be trusted here.
+        if (!holders.contains(self)) {
+            throw new StoreException(operation + " refused: on this platform Engram cannot tell whether other"
+                    + " processes have the store at " + dir + " open");
+        }
+        List<Long> others = holders.stream().filter(pid -> pid != self).toList();
+        if (!others.isEmpty()) {
+            throw new StoreInUseException(operation, others);
+        }
+    }
+
+    /** A fresh folder inside the store folder, so that the final rename stays on one file system. */
+    private Path stagingFolder(String operation) {
+        try {
+            return Files.createTempDirectory(dir, operation + "-");
+        } catch (IOException e) {
+            throw new StoreException(operation + " of " + dir + " failed: cannot create a folder in it (" + e + ")", e);
+        }
+    }
+
+    private static void requireEmptyFolder(Path target) {
+        try {
+            if (Files.isDirectory(target)) {
+                try (Stream<Path> entries = Files.list(target)) {
+                    if (entries.findAny().isPresent()) {
+                        throw new StoreException("backup destination " + target + " is not empty: give a new or"
+                                + " empty folder");
+                    }
+                }
+            } else if (Files.exists(target)) {
+                throw new StoreException("backup destination " + target + " is a file: give a new or empty folder");
+            } else {
+                Files.createDirectories(target);
+            }
+        } catch (IOException e) {
+            throw new StoreException("backup destination " + target + " cannot be used: " + e, e);
+        }
+    }
+
+    /**
+     * Flushes a file to disk. Never call it on data.mdb or lock.mdb of an open store: closing the
+     * descriptor would drop this process's LMDB locks.
+     */
+    private static void forceToDisk(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+    }
+
+    /** Flushes a rename in {@code folder} to disk where the platform allows opening a folder (not Windows). */
+    private static void syncFolder(Path folder) {
+        try (FileChannel channel = FileChannel.open(folder, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "Could not sync the folder " + folder, e);
+        }
+    }
+
+    private static boolean sameFolder(Path a, Path b) {
+        try {
+            return a.equals(b) || Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
             return 0;
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Could not delete " + file, e);
+        }
+    }
+
+    private static void deleteFolder(Path folder) {
+        try (Stream<Path> files = Files.walk(folder)) {
+            files.sorted(Comparator.reverseOrder()).forEach(LmdbStore::deleteQuietly);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "Could not delete " + folder, e);
         }
     }
 
@@ -309,12 +624,16 @@ public final class LmdbStore implements Store, AutoCloseable {
         }
         try {
             LOG.info("Closing database " + dir);
-            try {
-                open.sync(true);
-            } catch (LmdbException e) {
-                LOG.log(Level.WARNING, "Final sync of " + dir + " failed", e);
+            // A restore or compaction may have replaced the environment, or failed to reopen it.
+            open = env;
+            if (open != null) {
+                try {
+                    open.sync(true);
+                } catch (LmdbException e) {
+                    LOG.log(Level.WARNING, "Final sync of " + dir + " failed", e);
+                }
+                open.close();
             }
-            open.close();
             StoreOpener.release(dir);
             closed = true;
             LOG.info("Database closed");
@@ -352,6 +671,17 @@ public final class LmdbStore implements Store, AutoCloseable {
         }
     }
 
+    /** The open environment; call under the guard. */
+    private Env<byte[]> current() {
+        checkNotClosing();
+        Env<byte[]> open = env;
+        if (open == null) {
+            // Only after a restore or compaction could reopen neither the new nor the old file.
+            throw new StoreUnavailableException(failure, false, failureCause);
+        }
+        return open;
+    }
+
     private void writeLoop() {
         List<PendingWrite<?>> batch = new ArrayList<>();
         while (true) {
@@ -360,7 +690,9 @@ public final class LmdbStore implements Store, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            queue.drainTo(batch, MAX_BATCH - 1);
+            if (settings.groupCommit()) {
+                queue.drainTo(batch, MAX_BATCH - 1);
+            }
             commitBatch(batch);
             batch.clear();
         }
@@ -410,7 +742,7 @@ public final class LmdbStore implements Store, AutoCloseable {
     }
 
     private void runBatch(List<PendingWrite<?>> batch) {
-        Env<byte[]> open = env;
+        Env<byte[]> open = current();
         ReentrantLock handleLock = keyspaces.handleLock();
         // Held until the parent ended: keyspaces opened in it must not race other opens (see Keyspaces).
         handleLock.lock();
@@ -457,8 +789,8 @@ public final class LmdbStore implements Store, AutoCloseable {
                     + " within " + waitMs + " ms", cause);
         }
         try {
-            checkNotClosing();
-            long current = env.info().mapSize;
+            Env<byte[]> open = current();
+            long current = open.info().mapSize;
             long max = settings.maxMapSizeBytes();
             if (current >= max) {
                 throw new StoreFullException("the store at " + dir + " reached its maximum size of " + max / MIB
@@ -467,7 +799,7 @@ public final class LmdbStore implements Store, AutoCloseable {
             }
             long next = current > max / 2 ? max : current * 2;
             try {
-                env.setMapSize(next);
+                open.setMapSize(next);
             } catch (LmdbNativeException e) {
                 throw new StoreFullException("could not grow the store at " + dir + " to " + next / MIB
                         + " MiB (code " + e.getResultCode() + "): free disk space or memory", e);
@@ -486,9 +818,9 @@ public final class LmdbStore implements Store, AutoCloseable {
                     + ": other transactions did not finish within " + waitMs + " ms");
         }
         try {
-            checkNotClosing();
-            env.setMapSize(0);
-            LOG.info("Took the map size a peer process set for " + dir + ": " + env.info().mapSize / MIB + " MiB");
+            Env<byte[]> open = current();
+            open.setMapSize(0);
+            LOG.info("Took the map size a peer process set for " + dir + ": " + open.info().mapSize / MIB + " MiB");
         } finally {
             guard.writeLock().unlock();
         }

@@ -1,6 +1,7 @@
 package io.engram.storage;
 
 import io.engram.api.store.Store;
+import io.engram.api.store.StoreAdmin;
 import io.engram.api.store.StoreStatus;
 import java.nio.file.Path;
 import java.util.logging.Logger;
@@ -15,15 +16,15 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * Registers the {@link Store} service, backed by an {@link LmdbStore} configured by PID
+ * Registers the {@link Store} and {@link StoreAdmin} services, backed by an {@link LmdbStore} configured by PID
  * {@code engram.storage}. Activation only starts the open (the MCP handshake must not wait for
  * storage); calls wait for it a bounded time. A settings edit is applied in place: a new path
  * or a new limit fixed at open closes the store and reopens it, while the service stays registered.
  */
-@Component(service = Store.class, immediate = true, configurationPid = StoreComponent.PID,
+@Component(service = {Store.class, StoreAdmin.class}, immediate = true, configurationPid = StoreComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = StoreComponent.Config.class)
-public class StoreComponent implements Store {
+public class StoreComponent implements Store, StoreAdmin {
 
     /** The configuration PID: config/engram.storage.cfg. */
     public static final String PID = "engram.storage";
@@ -73,6 +74,10 @@ public class StoreComponent implements Store {
 
         @AttributeDefinition(description = "How long closing waits for running transactions, in ms.")
         long drainTimeoutMs() default 1000;
+
+        @AttributeDefinition(description = "Concurrent writes share one durable commit; false commits each write"
+                + " on its own (for measurements).")
+        boolean groupCommit() default true;
     }
 
     private static final Logger LOG = Logger.getLogger(StoreComponent.class.getName());
@@ -129,11 +134,26 @@ public class StoreComponent implements Store {
         return store.status();
     }
 
+    @Override
+    public BackupResult backup(Path destination) {
+        return store.backup(destination);
+    }
+
+    @Override
+    public RestoreResult restore(Path source) {
+        return store.restore(source);
+    }
+
+    @Override
+    public CleanupResult cleanup(boolean compact) {
+        return store.cleanup(compact);
+    }
+
     private StoreSettings settings(Config config) {
         Path dir = Path.of(dataDir).resolve(config.path());
         return new StoreSettings(dir, config.initialMapSizeBytes(), config.maxMapSizeBytes(), config.maxReaders(),
                 config.maxKeyspaces(), config.openAttempts(), config.openFirstDelayMs(), config.openBackoff(),
                 config.openMaxDelayMs(), config.openDeadlineMs(), config.callWaitMs(), config.drainTimeoutMs(),
-                config.openAttemptTimeoutMs());
+                config.openAttemptTimeoutMs(), config.groupCommit());
     }
 }

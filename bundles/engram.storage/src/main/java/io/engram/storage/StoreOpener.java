@@ -196,13 +196,7 @@ final class StoreOpener {
         Thread attempt = new Thread(() -> {
             Thread.currentThread().setContextClassLoader(Env.class.getClassLoader());
             try {
-                result.complete(Env.create(ByteArrayProxy.PROXY_BA)
-                        .setMapSize(settings.initialMapSizeBytes())
-                        .setMaxDbs(settings.maxKeyspaces())
-                        .setMaxReaders(settings.maxReaders())
-                        // MDB_NOTLS: read transactions are not tied to threads, so a pool of
-                        // threads does not pin one reader slot each. No MDB_NOSYNC: commits are durable.
-                        .open(dir.toFile(), EnvFlags.MDB_NOTLS));
+                result.complete(openEnv(settings, dir, settings.initialMapSizeBytes()));
             } catch (Throwable e) {
                 result.completeExceptionally(e);
             }
@@ -210,6 +204,22 @@ final class StoreOpener {
         attempt.setDaemon(true);
         attempt.start();
         return result;
+    }
+
+    /**
+     * Opens the environment in {@code dir} in the calling thread, the way every process must
+     * (same reader limit, MDB_NOTLS, durable commits). On Linux this blocks while a peer holds
+     * the lock file's exclusive lock; LMDB takes the larger of {@code mapSize} and the size the
+     * database already uses.
+     */
+    static Env<byte[]> openEnv(StoreSettings settings, Path dir, long mapSize) {
+        return Env.create(ByteArrayProxy.PROXY_BA)
+                .setMapSize(mapSize)
+                .setMaxDbs(settings.maxKeyspaces())
+                .setMaxReaders(settings.maxReaders())
+                // MDB_NOTLS: read transactions are not tied to threads, so a pool of
+                // threads does not pin one reader slot each. No MDB_NOSYNC: commits are durable.
+                .open(dir.toFile(), EnvFlags.MDB_NOTLS);
     }
 
     /** Waits {@code delayMs}, or less if the pending open completes; false when stopped. */

@@ -24,10 +24,12 @@ import java.util.Objects;
  * @param drainTimeoutMs        how long closing waits for running transactions
  * @param openAttemptTimeoutMs  how long one open may take before it counts as blocked by a
  *                              peer's lock (on Linux a conflicting lock makes open block)
+ * @param groupCommit           whether concurrent writes share one durable commit; false commits each
+ *                              write on its own (for side-by-side measurements)
  */
 public record StoreSettings(Path dir, long initialMapSizeBytes, long maxMapSizeBytes, int maxReaders,
         int maxKeyspaces, int openAttempts, long openFirstDelayMs, double openBackoff, long openMaxDelayMs,
-        long openDeadlineMs, long callWaitMs, long drainTimeoutMs, long openAttemptTimeoutMs) {
+        long openDeadlineMs, long callWaitMs, long drainTimeoutMs, long openAttemptTimeoutMs, boolean groupCommit) {
 
     private static final long MIB = 1024L * 1024L;
 
@@ -56,38 +58,44 @@ public record StoreSettings(Path dir, long initialMapSizeBytes, long maxMapSizeB
     /** The defaults: 256 MiB initial map, 1 TiB maximum, 10 open attempts within 5.5 s. */
     public static StoreSettings defaults(Path dir) {
         return new StoreSettings(dir, 256 * MIB, 1024L * 1024 * MIB, 126, 128,
-                10, 100, 1.5, 1000, 5500, 5000, 1000, 1000);
+                10, 100, 1.5, 1000, 5500, 5000, 1000, 1000, true);
     }
 
     public StoreSettings withDir(Path newDir) {
         return new StoreSettings(newDir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
                 openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, callWaitMs,
-                drainTimeoutMs, openAttemptTimeoutMs);
+                drainTimeoutMs, openAttemptTimeoutMs, groupCommit);
     }
 
     public StoreSettings withMapSize(long initialBytes, long maxBytes) {
         return new StoreSettings(dir, initialBytes, maxBytes, maxReaders, maxKeyspaces,
                 openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, callWaitMs,
-                drainTimeoutMs, openAttemptTimeoutMs);
+                drainTimeoutMs, openAttemptTimeoutMs, groupCommit);
     }
 
     public StoreSettings withOpenRetry(int attempts, long firstDelayMs, double backoff, long maxDelayMs,
             long deadlineMs, long attemptTimeoutMs) {
         return new StoreSettings(dir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
                 attempts, firstDelayMs, backoff, maxDelayMs, deadlineMs, callWaitMs,
-                drainTimeoutMs, attemptTimeoutMs);
+                drainTimeoutMs, attemptTimeoutMs, groupCommit);
     }
 
     public StoreSettings withCallWaitMs(long newCallWaitMs) {
         return new StoreSettings(dir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
                 openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, newCallWaitMs,
-                drainTimeoutMs, openAttemptTimeoutMs);
+                drainTimeoutMs, openAttemptTimeoutMs, groupCommit);
     }
 
     public StoreSettings withDrainTimeoutMs(long newDrainTimeoutMs) {
         return new StoreSettings(dir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
                 openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, callWaitMs,
-                newDrainTimeoutMs, openAttemptTimeoutMs);
+                newDrainTimeoutMs, openAttemptTimeoutMs, groupCommit);
+    }
+
+    public StoreSettings withGroupCommit(boolean newGroupCommit) {
+        return new StoreSettings(dir, initialMapSizeBytes, maxMapSizeBytes, maxReaders, maxKeyspaces,
+                openAttempts, openFirstDelayMs, openBackoff, openMaxDelayMs, openDeadlineMs, callWaitMs,
+                drainTimeoutMs, openAttemptTimeoutMs, newGroupCommit);
     }
 
     /**

@@ -96,6 +96,71 @@ class CloseTest {
     }
 
     @Test
+    void closingWhileSixteenThreadsReadAndWriteNeverCrashesOrHangsInFiftyRounds() throws Exception {
+        StoreSettings settings = StoreSettings.defaults(tmp.resolve("store"));
+        ExecutorService threads = Executors.newFixedThreadPool(16);
+        try {
+            for (int round = 0; round < 50; round++) {
+                LmdbStore store = new LmdbStore(settings);
+                store.start();
+                assertTrue(store.awaitOpen(Duration.ofSeconds(10)), "round " + round);
+                Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+                CountDownLatch started = new CountDownLatch(16);
+                List<Future<?>> workers = new ArrayList<>();
+                for (int t = 0; t < 16; t++) {
+                    String prefix = round + ":" + t + ":";
+                    boolean writer = t % 2 == 0;
+                    workers.add(threads.submit(() -> {
+                        started.countDown();
+                        for (int i = 0; ; i++) {
+                            String key = prefix + i;
+                            try {
+                                if (writer) {
+                                    store.write(txn -> {
+                                        txn.put("load", b(key), b("v"));
+                                        return null;
+                                    });
+                                    acknowledged.add(key);
+                                } else {
+                                    store.read(txn -> txn.get("load", b(key)));
+                                }
+                            } catch (StoreClosedException e) {
+                                return;
+                            }
+                        }
+                    }));
+                }
+                assertTrue(started.await(5, TimeUnit.SECONDS));
+                Thread.sleep(round % 10);
+                store.close();
+                for (Future<?> worker : workers) {
+                    worker.get(10, TimeUnit.SECONDS);
+                }
+                assertEquals(StoreStatus.State.UNAVAILABLE, store.status().state());
+                // "closing" would mean the drain timed out and the environment was left open.
+                assertEquals("closed", store.status().detail(), "round " + round + " closed the environment");
+                if (round % 10 == 9) {
+                    assertAcknowledgedPresent(settings, acknowledged);
+                }
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    private static void assertAcknowledgedPresent(StoreSettings settings, Set<String> acknowledged) {
+        LmdbStore reopened = new LmdbStore(settings);
+        reopened.start();
+        try {
+            assertTrue(reopened.awaitOpen(Duration.ofSeconds(10)));
+            List<String> missing = acknowledged.stream().filter(key -> get(reopened, "load", key) == null).toList();
+            assertEquals(List.of(), missing, "acknowledged writes lost by the close");
+        } finally {
+            reopened.close();
+        }
+    }
+
+    @Test
     void queuedWritesThatNeverStartedFailAsClosedAndRunningOnesFinish() throws Exception {
         LmdbStore store = new LmdbStore(StoreSettings.defaults(tmp.resolve("store")).withDrainTimeoutMs(5000));
         store.start();

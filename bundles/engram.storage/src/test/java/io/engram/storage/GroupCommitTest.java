@@ -115,6 +115,37 @@ class GroupCommitTest {
         assertEquals(2, store.commitCount() - commitsBefore, "the blocker's commit, then one for the group of five");
     }
 
+    @Test
+    void withGroupCommitOffEveryWriteHasItsOwnCommitAndTheSwitchAppliesLive() throws Exception {
+        store.updateSettings(store.settings().withGroupCommit(false));
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = callers.submit(() -> store.write(txn -> {
+            writerBusy.countDown();
+            await(release);
+            txn.put("single", b("blocker"), b("ok"));
+            return null;
+        }));
+        assertTrue(writerBusy.await(5, TimeUnit.SECONDS));
+        long commitsBefore = store.commitCount();
+        List<Future<?>> queued = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            String key = "k" + i;
+            queued.add(callers.submit(() -> store.write(txn -> {
+                txn.put("single", b(key), b("v"));
+                return null;
+            })));
+        }
+        waitUntilQueued(5);
+        release.countDown();
+        blocker.get(5, TimeUnit.SECONDS);
+        for (Future<?> write : queued) {
+            write.get(5, TimeUnit.SECONDS);
+        }
+        assertEquals(6, count(store, "single"));
+        assertEquals(6, store.commitCount() - commitsBefore, "the blocker's commit, then one per queued write");
+    }
+
     private void waitUntilQueued(int works) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (System.nanoTime() < deadline && store.queuedWrites() < works) {

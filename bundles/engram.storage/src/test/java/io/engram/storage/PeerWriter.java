@@ -7,8 +7,8 @@ import java.time.Duration;
 
 /**
  * Run as a separate process by {@link MultiProcessTest}: opens the store with a 1 MiB initial
- * map, writes {@code count} entries of {@code valueBytes} one write each, and prints "acknowledged N"
- * after each acknowledged write.
+ * map, writes {@code count} entries of {@code valueBytes} (starting with the key's bytes, so that
+ * values differ) one write each, and prints "acknowledged N" after each acknowledged write.
  */
 public final class PeerWriter {
 
@@ -19,7 +19,7 @@ public final class PeerWriter {
         Path dir = Path.of(args[0]);
         String prefix = args[1];
         int count = Integer.parseInt(args[2]);
-        byte[] value = new byte[Integer.parseInt(args[3])];
+        int valueBytes = Integer.parseInt(args[3]);
         try (LmdbStore store = new LmdbStore(MultiProcessTest.settings(dir))) {
             store.start();
             if (!store.awaitOpen(Duration.ofSeconds(20))) {
@@ -27,6 +27,8 @@ public final class PeerWriter {
             }
             for (int i = 0; i < count; i++) {
                 byte[] key = (prefix + i).getBytes(UTF_8);
+                byte[] value = new byte[valueBytes];
+                System.arraycopy(key, 0, value, 0, Math.min(key.length, valueBytes));
                 store.write(txn -> {
                     txn.put("shared", key, value);
                     return null;

@@ -63,6 +63,22 @@ class StoreComponentTest {
     }
 
     @Test
+    void backupAndRestoreGoThroughTheComponent() {
+        assumeTrue(java.nio.file.Files.isReadable(Path.of("/proc/locks")), "restore needs to know the other processes");
+        StoreComponent component = new StoreComponent();
+        component.activate(context(), config(Map.of("groupCommit", false)));
+        try {
+            put(component, "k", "key", "backed up");
+            assertEquals(data.resolve("backup").toString(), component.backup(data.resolve("backup")).path());
+            put(component, "k", "key", "changed later");
+            assertEquals(1, component.restore(data.resolve("backup")).entries());
+            assertEquals("backed up", get(component, "k", "key"));
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
     void activateDoesNotWaitForAStoreLockedByAPeer() throws Exception {
         assumeTrue(OpenErrorClassifier.Os.current() != OpenErrorClassifier.Os.WINDOWS, "POSIX fcntl locks");
         try (LmdbStore earlier = new LmdbStore(StoreSettings.defaults(data.resolve("store")))) {
