@@ -611,6 +611,9 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
         opener.stop();
         failQueuedWrites();
         if (open == null) {
+            if (!opener.awaitStopped(settings.drainTimeoutMs())) {
+                LOG.warning("The opener of " + dir + " did not stop within " + settings.drainTimeoutMs() + " ms");
+            }
             closed = true;
             LOG.info("Storage closed before the database at " + dir + " opened");
             return;

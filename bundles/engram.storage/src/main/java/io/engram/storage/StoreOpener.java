@@ -74,6 +74,20 @@ final class StoreOpener {
         thread.interrupt();
     }
 
+    /**
+     * Waits up to {@code timeoutMs} for the opener thread to end after {@link #stop()}. It may be
+     * loading the native library, which cannot be interrupted; a process that exits meanwhile can
+     * crash inside the dynamic loader (SIGBUS seen here), so closing waits for it, bounded.
+     */
+    boolean awaitStopped(long timeoutMs) {
+        try {
+            thread.join(timeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return !thread.isAlive();
+    }
+
     /** Releases the folder once its environment is closed, so that it can be opened again. */
     static void release(Path dir) {
         OPEN_IN_THIS_PROCESS.remove(dir);
