@@ -8,6 +8,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonPrimitive;
 import io.engram.api.tool.ToolContext.LogLevel;
 import io.engram.mcp.json.Json;
+import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.registry.ToolCatalog;
 import io.engram.mcp.registry.ToolDescriptor;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -41,6 +43,7 @@ public final class McpSession implements AutoCloseable {
             + " store, search and update memories that persist across sessions and IDE windows.";
 
     private final ToolCatalog catalog;
+    private final CallMetrics metrics;
     private final MessageSink sink;
     private final ExecutorService workers;
     private final ScheduledThreadPoolExecutor timer;
@@ -55,10 +58,13 @@ public final class McpSession implements AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * @param metrics records every answered tools/call
      * @param workers runs tool calls; owned by the caller
      */
-    public McpSession(ToolCatalog catalog, MessageSink sink, ExecutorService workers, SessionSettings settings) {
+    public McpSession(ToolCatalog catalog, CallMetrics metrics, MessageSink sink, ExecutorService workers,
+            SessionSettings settings) {
         this.catalog = catalog;
+        this.metrics = metrics;
         this.sink = sink;
         this.workers = workers;
         this.settings = settings;
@@ -255,7 +261,25 @@ public final class McpSession implements AutoCloseable {
         return ToolListing.page(tools, cursorText, settings.pageSize(), negotiated);
     }
 
+    /** Starts a call. Every answer to a tools/call, result or error, is recorded in the metrics here and only here. */
     private void startCall(JsonElement id, JsonObject params, Consumer<JsonObject> reply) throws RpcException {
+        long startNanos = System.nanoTime();
+        try {
+            submitCall(id, params, (tool, response) -> {
+                // a cancelled call gets no answer and is not counted
+                if (response != null) {
+                    metrics.record(tool.name(), System.nanoTime() - startNanos, isErrorResult(response));
+                }
+                reply.accept(response);
+            });
+        } catch (RpcException e) {
+            metrics.record(null, System.nanoTime() - startNanos, true);
+            throw e;
+        }
+    }
+
+    private void submitCall(JsonElement id, JsonObject params, BiConsumer<ToolDescriptor, JsonObject> reply)
+            throws RpcException {
         ProtocolVersion negotiated = requireInitialized();
         String name = optString(params, "name");
         if (name == null) {
@@ -275,7 +299,7 @@ public final class McpSession implements AutoCloseable {
                 .orElseThrow(() -> new RpcException(RpcException.INVALID_PARAMS, "unknown tool: " + name));
         ToolCall call = new ToolCall(this, id, tool,
                 arguments == null || arguments.isJsonNull() ? new JsonObject() : arguments.getAsJsonObject(),
-                progressToken(params), negotiated, reply);
+                progressToken(params), negotiated, response -> reply.accept(tool, response));
         if (calls.putIfAbsent(id, call) != null) {
             throw new RpcException(RpcException.INVALID_REQUEST, "request id " + id + " is already in use");
         }
@@ -285,6 +309,15 @@ public final class McpSession implements AutoCloseable {
             calls.remove(id, call);
             throw new RpcException(RpcException.INTERNAL_ERROR, "server is shutting down");
         }
+    }
+
+    private static boolean isErrorResult(JsonObject response) {
+        JsonElement result = response.get("result");
+        if (result == null || !result.isJsonObject()) {
+            return true;
+        }
+        JsonElement isError = result.getAsJsonObject().get("isError");
+        return isError != null && isError.getAsBoolean();
     }
 
     /** Waits (bounded, once per host start) until the tools of the bundles started at launch are registered. */

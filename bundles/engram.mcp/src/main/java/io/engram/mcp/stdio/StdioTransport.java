@@ -1,5 +1,6 @@
 package io.engram.mcp.stdio;
 
+import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.protocol.McpSession;
 import io.engram.mcp.protocol.SessionSettings;
 import io.engram.mcp.registry.ToolCatalog;
@@ -81,13 +82,13 @@ public final class StdioTransport {
     public StdioTransport(BundleContext context, Config config,
             @Reference(target = "(engram.stdio=in)") InputStream stdin,
             @Reference(target = "(engram.stdio=out)") OutputStream stdout,
-            @Reference ToolCatalog catalog) {
+            @Reference ToolCatalog catalog, @Reference CallMetrics metrics) {
         this.context = context;
         this.limits = Limits.from(config, Limits.DEFAULTS);
         this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("engram-mcp-call-"));
         workers.allowCoreThreadTimeOut(true);
-        this.session = new McpSession(catalog, new LineWriter(stdout), workers, sessionSettings());
+        this.session = new McpSession(catalog, metrics, new LineWriter(stdout), workers, sessionSettings());
         this.reader = new LineReader(stdin, limits.maxMessageBytes());
         Thread readerThread = new Thread(this::serveUntilEof, "engram-mcp-stdin");
         readerThread.setDaemon(true);

@@ -8,6 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.engram.api.tool.Tool;
 import io.engram.mcp.json.Json;
+import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.registry.ToolOrigin;
 import io.engram.mcp.registry.ToolRegistry;
 import java.time.Duration;
@@ -27,6 +28,7 @@ final class SessionHarness implements AutoCloseable {
             new SessionSettings(100, Duration.ofSeconds(120), Duration.ofSeconds(5), "1.2.3");
 
     final ToolRegistry registry = new ToolRegistry(List::of);
+    final CallMetrics metrics = new CallMetrics();
     final BlockingQueue<String> sent = new LinkedBlockingQueue<>();
     final ExecutorService workers = Executors.newFixedThreadPool(16);
     final McpSession session;
@@ -42,7 +44,7 @@ final class SessionHarness implements AutoCloseable {
         awaitQuiet(notices);
         registry.removeChangeListener(listener);
         // the registry's notices of the tools above are over: the session hears only of later changes
-        session = new McpSession(registry, sent::add, workers, settings);
+        session = new McpSession(registry, metrics, sent::add, workers, settings);
     }
 
     SessionHarness(Tool... tools) {

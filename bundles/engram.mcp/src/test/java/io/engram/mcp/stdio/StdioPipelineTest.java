@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.engram.mcp.json.Json;
+import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.protocol.McpSession;
 import io.engram.mcp.protocol.SessionSettings;
 import io.engram.mcp.registry.ToolRegistry;
@@ -32,7 +33,7 @@ class StdioPipelineTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ToolRegistry registry = new ToolRegistry(List::of);
         ExecutorService workers = Executors.newFixedThreadPool(2);
-        McpSession session = new McpSession(registry, new LineWriter(out), workers,
+        McpSession session = new McpSession(registry, new CallMetrics(), new LineWriter(out), workers,
                 new SessionSettings(100, Duration.ofSeconds(10), Duration.ZERO, "1"));
         try {
             new LineReader(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), 4096)

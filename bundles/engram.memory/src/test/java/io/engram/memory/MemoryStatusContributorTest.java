@@ -1,0 +1,73 @@
+package io.engram.memory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.engram.storage.LmdbStore;
+import io.engram.storage.StoreSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MemoryStatusContributorTest {
+
+    @TempDir
+    Path dataDir;
+
+    private LmdbStore store;
+    private final MutableClock clock = new MutableClock(1_750_000_000_000L);
+    private MemoryEngine engine;
+    private MemoryStatusContributor contributor;
+
+    @BeforeEach
+    void openStore() {
+        store = new LmdbStore(StoreSettings.defaults(dataDir));
+        store.start();
+        store.awaitOpen(Duration.ofSeconds(10));
+        engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS);
+        contributor = new MemoryStatusContributor(engine);
+        contributor.bindStore(store);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private void add(String content, Layer layer) {
+        engine.add(new NewMemory(content, null, null, layer, null, null));
+    }
+
+    @Test
+    void countsVisibleMemoriesPerLayer() {
+        assertEquals("memory", contributor.section());
+        assertEquals(Map.of("stm_count", 0L, "ltm_count", 0L), contributor.status());
+
+        add("a", Layer.STM);
+        add("b", Layer.STM);
+        add("c", Layer.LTM);
+        String deleted = engine.add(new NewMemory("d", null, null, Layer.LTM, null, null)).id();
+        engine.delete(deleted, false);
+        assertEquals(Map.of("stm_count", 2L, "ltm_count", 1L), contributor.status());
+
+        clock.advance(MemorySettings.DEFAULTS.stmTtlMs());
+        assertEquals(Map.of("stm_count", 0L, "ltm_count", 1L), contributor.status(), "expired memories are gone");
+    }
+
+    @Test
+    void answersAtOnceWithoutCountsWhileStorageIsAway() {
+        add("a", Layer.LTM);
+        contributor.unbindStore(store);
+        assertEquals(Map.of(), contributor.status());
+
+        contributor.bindStore(store);
+        store.close();
+        long start = System.nanoTime();
+        assertEquals(Map.of(), contributor.status());
+        assertTrue(System.nanoTime() - start < 1_000_000_000L, "a status request must not wait for storage");
+    }
+}
