@@ -1,6 +1,7 @@
 package io.engram.launcher;
 
 import java.io.IOException;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,18 @@ final class BundleList {
     static final String FILE_NAME = "bundles.list";
 
     private BundleList() {
+    }
+
+    /**
+     * Where the bundle an entry names comes from: a jar file (a name ending in .jar, relative
+     * to the config folder) or a bundle inside engram.jar; null when there is none.
+     */
+    static URL locate(String name, Path configDir) throws IOException {
+        if (name.endsWith(".jar")) {
+            Path jar = configDir.resolve(name);
+            return Files.isRegularFile(jar) ? jar.toUri().toURL() : null;
+        }
+        return BundleList.class.getClassLoader().getResource("bundles/" + name + ".jar");
     }
 
     static List<String> read(Path configDir) throws IOException {

@@ -88,6 +88,12 @@ final class StoreOpener {
         return !thread.isAlive();
     }
 
+    /** Where native libraries are extracted: lmdbjava's folder (the host sets it), else the temp folder. */
+    private static Path nativeFolder() {
+        String dir = System.getProperty("lmdbjava.extract.dir");
+        return Path.of(dir != null ? dir : System.getProperty("java.io.tmpdir"));
+    }
+
     /** Releases the folder once its environment is closed, so that it can be opened again. */
     static void release(Path dir) {
         OPEN_IN_THIS_PROCESS.remove(dir);
@@ -118,6 +124,7 @@ final class StoreOpener {
             listener.failed(unusable.message(), null);
             return;
         }
+        JffiStub.prepare(Env.class.getClassLoader(), nativeFolder());
         try {
             Meta.version(); // loads the native library, so that its cost is not taken for a blocked open
         } catch (Throwable e) {
