@@ -157,6 +157,12 @@ export class StdioServer {
     clearTimeout(timer);
     return { code, signal, exitMs: at - closedAt };
   }
+
+  /** Kills the process with SIGKILL (kill -9: what a crashed or force-quit IDE leaves) and waits for the exit. */
+  async kill() {
+    this.#child.kill('SIGKILL');
+    return this.#exited;
+  }
 }
 
 /** The p-th percentile (0-100) of `values`, nearest rank. */
