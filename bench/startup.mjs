@@ -3,7 +3,10 @@
 // answer and notifications/initialized), for Engram and for the reference server
 // @modelcontextprotocol/server-memory started the same way. Each run gets a fresh data folder.
 //
-//   npm ci --prefix bench && node bench/startup.mjs [--runs 10] [--engram-flags="JVM FLAGS"]
+//   npm ci --prefix bench && node bench/startup.mjs [--runs 10] [--reuse] [--engram-flags="JVM FLAGS"]
+//
+// By default each start gets a fresh data folder (a first run: config written, caches built).
+// --reuse gives each server one data folder for all its starts, as an IDE restarting it has.
 //
 // Prints a markdown table: median (min-max) in milliseconds, and the ratio of the medians.
 
@@ -22,7 +25,11 @@ import {
 } from './lib/stdio-server.mjs';
 
 const { values: options } = parseArgs({
-  options: { runs: { type: 'string', default: '10' }, 'engram-flags': { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '10' },
+    reuse: { type: 'boolean', default: false },
+    'engram-flags': { type: 'string' },
+  },
 });
 const runs = Number(options.runs);
 const TOOLS_LIST_TARGET_MS = 300;
@@ -42,9 +49,15 @@ if (options['engram-flags']) {
   });
 }
 
+/** A folder-name-safe form of a server's row name (which may hold JVM flags with paths). */
+const folderName = (name) => name.replace(/[^a-zA-Z0-9_.-]+/g, '_');
+
 /** One cold start: spawn, handshake, tools/list, close stdin. Times are ms after the spawn. */
 async function startOnce(server) {
-  const dir = await freshDir(server.name);
+  if (options.reuse && !server.dir) {
+    server.dir = await freshDir(folderName(server.name));
+  }
+  const dir = server.dir ?? (await freshDir(folderName(server.name)));
   const child = new StdioServer(server.command(dir), join(dir, 'stderr.log'));
   try {
     const init = await child.initialize();
@@ -58,7 +71,9 @@ async function startOnce(server) {
     if (code !== 0) {
       throw new Error(`${server.name} exited with code ${code} after stdin closed (stderr in ${dir})`);
     }
-    await rm(dir, { recursive: true, force: true });
+    if (!options.reuse) {
+      await rm(dir, { recursive: true, force: true });
+    }
     return {
       initializeMs: init.answeredAt - child.spawnedAt,
       toolsListMs: list.answeredAt - child.spawnedAt,
@@ -103,7 +118,7 @@ const ratio = (a, b) => `${(a.median / b.median).toFixed(2)}x`;
 const engramRows = [...stats].filter(([name]) => name !== 'server-memory');
 
 console.log(`Machine at the start: ${machineAtStart}\nMachine at the end:   ${machineSummary()}\n`);
-console.log(`Startup, ms after spawn, median (min-max) of ${runs} runs\n`);
+console.log(`Startup, ms after spawn, median (min-max) of ${runs} runs, ${options.reuse ? 'reused' : 'fresh'} data folders\n`);
 console.log(
   markdownTable(
     ['server', 'initialize answered', 'tools/list answered', 'exit after stdin EOF'],
