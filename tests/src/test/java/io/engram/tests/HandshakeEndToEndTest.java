@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HandshakeEndToEndTest {
 
     static final Set<String> MEMORY_TOOLS = Set.of("memory_add", "memory_search", "memory_update", "memory_delete");
+    static final Set<String> SYSTEM_TOOLS = Set.of("system_status", "system_backup", "system_restore", "system_cleanup");
 
     @TempDir
     Path data;
@@ -48,6 +49,7 @@ class HandshakeEndToEndTest {
                 }
             }
             assertTrue(names.containsAll(MEMORY_TOOLS), "memory tools listed: " + names);
+            assertTrue(names.containsAll(SYSTEM_TOOLS), "the first listing already has every family: " + names);
             assertFalse(names.stream().anyMatch(n -> n.contains(".")), "dotted aliases are not listed: " + names);
 
             long closed = System.nanoTime();
