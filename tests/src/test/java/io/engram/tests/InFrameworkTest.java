@@ -108,6 +108,60 @@ class InFrameworkTest {
     }
 
     @Test
+    void updatingTheStorageBundleUnderLoadFailsNoCallBeyondRetryableErrorsAndLosesNoWrite() throws Exception {
+        Map<String, String> acknowledged = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.List<String> unexpected = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.concurrent.atomic.AtomicInteger retryable = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Thread> writers = new java.util.ArrayList<>();
+        for (int w = 0; w < 4; w++) {
+            Thread writer = new Thread(() -> {
+                while (running.get()) {
+                    String word = Words.of(counter.getAndIncrement());
+                    try {
+                        JsonObject result = client.callTool("memory_add",
+                                Map.of("content", "hot swap write " + word, "layer_hint", "LTM"));
+                        String text = result.getAsJsonArray("content").get(0).getAsJsonObject().get("text").getAsString();
+                        if (!result.get("isError").getAsBoolean()) {
+                            acknowledged.put(word, result.getAsJsonObject("structuredContent").get("id").getAsString());
+                        } else if (text.startsWith("storage unavailable")) {
+                            retryable.incrementAndGet();
+                        } else {
+                            unexpected.add(text);
+                        }
+                    } catch (Exception e) {
+                        unexpected.add(e.toString());
+                    }
+                }
+            });
+            writer.start();
+            writers.add(writer);
+        }
+        Bundle storage = bundle("engram.storage");
+        for (int swap = 0; swap < 3; swap++) {
+            Thread.sleep(300);
+            // a new build of the bundle (here the same jar again), while calls run
+            storage.update(EngramHost.class.getClassLoader().getResourceAsStream("bundles/engram.storage.jar"));
+        }
+        Thread.sleep(300);
+        running.set(false);
+        for (Thread writer : writers) {
+            writer.join(30_000);
+        }
+        assertEquals(java.util.List.of(), unexpected, "no call failed beyond 'storage unavailable'");
+        assertTrue(acknowledged.size() > 20, "writes went on around the swaps: " + acknowledged.size());
+        for (Map.Entry<String, String> write : acknowledged.entrySet()) {
+            JsonObject found = client.callToolOk("memory_search", Map.of("q", write.getKey(), "limit", 1));
+            assertEquals(write.getValue(),
+                    found.getAsJsonArray("results").get(0).getAsJsonObject().get("id").getAsString(),
+                    "acknowledged write " + write.getKey() + " survived the swaps");
+        }
+        System.out.println("hot swap: " + acknowledged.size() + " writes acknowledged, " + retryable.get()
+                + " answered 'storage unavailable' during 3 updates of engram.storage");
+    }
+
+    @Test
     void restartingTheStorageBundleDrainsAndReopensWithoutLosingData() throws Exception {
         String id = client.callToolOk("memory_add", Map.of("content", "survives a storage bundle restart",
                 "layer_hint", "LTM")).get("id").getAsString();

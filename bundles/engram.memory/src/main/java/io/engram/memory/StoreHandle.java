@@ -1,6 +1,7 @@
 package io.engram.memory;
 
 import io.engram.api.store.Store;
+import io.engram.api.store.StoreClosedException;
 import io.engram.api.store.StoreStatus;
 import io.engram.api.store.StoreUnavailableException;
 import java.util.concurrent.TimeUnit;
@@ -10,7 +11,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The Store service as it comes and goes (the storage bundle being updated or restarted).
  * The memory tools stay listed meanwhile: a call waits a bounded time for a Store to be
- * there again, then answers "storage unavailable", instead of the tools vanishing.
+ * there again (also when the one it reached was closing), then answers "storage
+ * unavailable", instead of the tools vanishing.
  */
 final class StoreHandle implements Store {
 
@@ -45,11 +47,12 @@ final class StoreHandle implements Store {
         }
     }
 
-    private Store await() {
+    /** The bound store, waiting (bounded) while there is none or only {@code leaving}, which is closing. */
+    private Store await(Store leaving) {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(waitMs);
-            while (current == null) {
+            while (current == null || current == leaving) {
                 if (nanos <= 0) {
                     throw new StoreUnavailableException("the storage bundle is not running", false, null);
                 }
@@ -66,12 +69,26 @@ final class StoreHandle implements Store {
 
     @Override
     public <T> T read(ReadWork<T> work) {
-        return await().read(work);
+        Store store = await(null);
+        try {
+            return store.read(work);
+        } catch (StoreClosedException closing) {
+            return await(store).read(work);
+        }
     }
 
+    /**
+     * A store that is closing refuses work it has not started, so the work never happened: it
+     * is safe to run it once more on the instance that replaces it (a storage bundle update).
+     */
     @Override
     public <T> T write(WriteWork<T> work) {
-        return await().write(work);
+        Store store = await(null);
+        try {
+            return store.write(work);
+        } catch (StoreClosedException closing) {
+            return await(store).write(work);
+        }
     }
 
     @Override

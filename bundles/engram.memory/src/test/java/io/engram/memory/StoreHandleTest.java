@@ -45,6 +45,28 @@ class StoreHandleTest {
     }
 
     @Test
+    void aWriteRefusedByAClosingStoreRunsOnItsReplacement() throws Exception {
+        StoreHandle handle = new StoreHandle(5_000);
+        try (LmdbStore leaving = new LmdbStore(StoreSettings.defaults(dir.resolve("old")));
+                LmdbStore replacement = new LmdbStore(StoreSettings.defaults(dir.resolve("new")))) {
+            leaving.start();
+            leaving.awaitOpen(Duration.ofSeconds(10));
+            handle.set(leaving);
+            leaving.close(); // still bound, as during a bundle update before the unbind
+            CompletableFuture<Void> write = CompletableFuture.runAsync(() -> handle.write(txn -> {
+                txn.put("memory.test", KEY, new byte[] {7});
+                return null;
+            }));
+            Thread.sleep(200);
+            assertTrue(!write.isDone(), "waits for the replacement instead of failing");
+            replacement.start();
+            handle.set(replacement);
+            write.get(10, TimeUnit.SECONDS);
+            assertArrayEquals(new byte[] {7}, replacement.read(txn -> txn.get("memory.test", KEY)));
+        }
+    }
+
+    @Test
     void aCallFailsClearlyWhenStorageDoesNotReturnInTime() {
         StoreHandle handle = new StoreHandle(100);
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
