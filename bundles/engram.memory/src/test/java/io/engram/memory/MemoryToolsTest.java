@@ -13,6 +13,7 @@ import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
+import io.engram.testing.SchemaCheck;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

@@ -17,6 +17,7 @@ import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
+import io.engram.testing.SchemaCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

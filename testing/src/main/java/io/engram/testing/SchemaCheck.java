@@ -1,4 +1,4 @@
-package io.engram.system;
+package io.engram.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -16,7 +16,7 @@ import java.util.Set;
  * Checks tool values against the JSON Schema subset the tools declare, strictly: every
  * property must be declared, required ones present, none null, types and enums exact.
  */
-final class SchemaCheck {
+public final class SchemaCheck {
 
     private static final Set<String> PORTABLE_KEYWORDS = Set.of("type", "properties", "required", "description",
             "enum", "items", "default");
@@ -25,7 +25,7 @@ final class SchemaCheck {
     }
 
     /** Fails unless the schema is an object schema using only the portable keywords. */
-    static void assertPortableObjectSchema(String schemaJson) {
+    public static void assertPortableObjectSchema(String schemaJson) {
         JsonObject schema = JsonParser.parseString(schemaJson).getAsJsonObject();
         assertEquals("object", schema.get("type").getAsString(), "top-level type");
         assertPortable(schema, "$");
@@ -54,7 +54,7 @@ final class SchemaCheck {
     }
 
     /** Fails unless {@code value} conforms to the schema. */
-    static void assertConforms(String schemaJson, Object value) {
+    public static void assertConforms(String schemaJson, Object value) {
         check(JsonParser.parseString(schemaJson).getAsJsonObject(), value, "$");
     }
 
