@@ -44,6 +44,8 @@ public final class EngramHost {
     public static final String DATA_DIR_PROPERTY = "engram.data.dir";
     /** Framework property: absolute path of the config folder. */
     public static final String CONFIG_DIR_PROPERTY = "engram.config.dir";
+    /** The default deploy folder inside the data folder, watched by config/org.apache.felix.fileinstall-deploy.cfg. */
+    static final String DEPLOY_FOLDER = "deploy";
     /** Service property that marks the stdio streams. */
     public static final String STDIO_PROPERTY = "engram.stdio";
 
@@ -65,6 +67,8 @@ public final class EngramHost {
     public static EngramHost start(Path dataDir, Path configDir, InputStream stdin, OutputStream stdout)
             throws IOException, BundleException {
         Files.createDirectories(dataDir);
+        // FileInstall does not create the folder it watches; a plugin author should find it there.
+        Files.createDirectories(dataDir.resolve(DEPLOY_FOLDER));
         DefaultConfig.seedIfMissing(configDir);
         Map<String, URL> sources = new LinkedHashMap<>();
         for (String name : BundleList.read(configDir)) {
