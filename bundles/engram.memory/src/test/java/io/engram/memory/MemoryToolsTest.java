@@ -13,6 +13,7 @@ import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
+import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,20 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MemoryToolsTest {
 
-    private static final ToolContext CONTEXT = new ToolContext() {
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public void progress(double progress, Double total, String message) {
-        }
-
-        @Override
-        public void log(LogLevel level, String message) {
-        }
-    };
+    private static final ToolContext CONTEXT = QuietToolContext.INSTANCE;
 
     @TempDir
     Path dataDir;

@@ -17,6 +17,7 @@ import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
+import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,20 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SystemToolsTest {
 
-    private static final ToolContext CONTEXT = new ToolContext() {
-        @Override
-        public boolean isCancelled() {
-            return false;
-        }
-
-        @Override
-        public void progress(double progress, Double total, String message) {
-        }
-
-        @Override
-        public void log(LogLevel level, String message) {
-        }
-    };
+    private static final ToolContext CONTEXT = QuietToolContext.INSTANCE;
 
     private static final String NOTES = "test.notes";
 
