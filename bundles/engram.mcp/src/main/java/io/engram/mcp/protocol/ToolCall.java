@@ -9,8 +9,10 @@ import io.engram.api.tool.InvalidArgumentException;
 import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.mcp.json.Json;
+import io.engram.mcp.registry.RunningCall;
 import io.engram.mcp.registry.ToolCatalog;
 import io.engram.mcp.registry.ToolDescriptor;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -22,10 +24,10 @@ import java.util.logging.Logger;
 
 /**
  * One {@code tools/call} in flight, and the {@link ToolContext} its tool sees. Whichever comes
- * first answers the request: the tool's result, the client's cancellation (no answer at all)
- * or the timeout; later outcomes are dropped.
+ * first answers the request: the tool's result, the client's cancellation (no answer at all),
+ * the timeout or the unloading of the tool; later outcomes are dropped.
  */
-final class ToolCall implements Runnable, ToolContext {
+final class ToolCall implements Runnable, ToolContext, RunningCall {
 
     private static final Logger LOG = Logger.getLogger(ToolCall.class.getName());
 
@@ -67,18 +69,21 @@ final class ToolCall implements Runnable, ToolContext {
             }
             worker = Thread.currentThread();
         }
-        long timeoutMs = session.settings().callTimeout().toMillis();
-        ScheduledExecutorService timer = session.timer();
-        if (!timer.isShutdown()) {
-            timeout = timer.schedule(() -> timeOut(timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
-        }
         ToolCatalog catalog = session.catalog();
-        catalog.callStarted(tool);
         JsonObject result;
         try {
-            result = execute();
+            if (catalog.callStarted(tool, this)) {
+                startTimeout();
+                try {
+                    result = execute();
+                } finally {
+                    catalog.callFinished(tool, this);
+                }
+            } else {
+                // the tool was removed between its lookup and now
+                result = unloadedResult();
+            }
         } finally {
-            catalog.callFinished(tool);
             synchronized (this) {
                 worker = null;
             }
@@ -86,6 +91,14 @@ final class ToolCall implements Runnable, ToolContext {
             Thread.interrupted();
         }
         answer(McpSession.result(id, result));
+    }
+
+    private void startTimeout() {
+        long timeoutMs = session.settings().callTimeout().toMillis();
+        ScheduledExecutorService timer = session.timer();
+        if (!timer.isShutdown()) {
+            timeout = timer.schedule(() -> timeOut(timeoutMs), timeoutMs, TimeUnit.MILLISECONDS);
+        }
     }
 
     private JsonObject execute() {
@@ -155,6 +168,23 @@ final class ToolCall implements Runnable, ToolContext {
             LOG.warning("Tool " + tool.name() + " timed out after " + timeoutMs + " ms; cancelling it");
             stop();
         }
+    }
+
+    @Override
+    public Duration unloadDrain() {
+        return session.settings().unloadDrain();
+    }
+
+    @Override
+    public void unloaded() {
+        if (answer(McpSession.result(id, unloadedResult()))) {
+            LOG.warning("Tool " + tool.name() + " was unloaded while a call was running; cancelling it");
+            stop();
+        }
+    }
+
+    private JsonObject unloadedResult() {
+        return errorResult("tool " + tool.name() + " was unloaded");
     }
 
     private synchronized void stop() {

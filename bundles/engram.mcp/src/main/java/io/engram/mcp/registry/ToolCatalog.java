@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /**
  * The view of the registered tools that an MCP session needs: listing, lookup, change
- * notices, the startup wait and the count of running calls.
+ * notices, the startup wait and the running calls, which removing their tool drains.
  */
 public interface ToolCatalog {
 
@@ -29,11 +29,15 @@ public interface ToolCatalog {
      */
     boolean awaitStartup(Duration maxWait) throws InterruptedException;
 
-    /** Counts a call of {@code tool} as running. */
-    void callStarted(ToolDescriptor tool);
+    /**
+     * Counts {@code call} of {@code tool} as running, so removing the tool drains or unloads it.
+     *
+     * @return false when the tool was removed meanwhile: the call must not run
+     */
+    boolean callStarted(ToolDescriptor tool, RunningCall call);
 
-    /** Counts a call of {@code tool} as finished. */
-    void callFinished(ToolDescriptor tool);
+    /** Counts {@code call} of {@code tool} as finished. */
+    void callFinished(ToolDescriptor tool, RunningCall call);
 
     /** Calls now running of the tool with this canonical name, 0 when there is none. */
     int callsInFlight(String name);

@@ -3,12 +3,16 @@ package io.engram.mcp.registry;
 import com.google.gson.JsonObject;
 import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolAnnotations;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
 /**
  * A registered tool as the registry read it once when its service appeared: the descriptive
- * values, both schemas parsed, the service itself and the count of its calls now running.
+ * values, both schemas parsed, the service itself and its calls now running. Once removed it is
+ * retired: no new call starts on it.
  */
 public final class ToolDescriptor {
 
@@ -22,7 +26,10 @@ public final class ToolDescriptor {
     private final ToolAnnotations annotations;
     private final Tool tool;
     private final ToolOrigin origin;
-    private final AtomicInteger callsInFlight = new AtomicInteger();
+    /** Guarded by {@code this}. */
+    private final Set<RunningCall> running = new HashSet<>();
+    /** Guarded by {@code this}. */
+    private boolean retired;
 
     private ToolDescriptor(Tool tool, ToolOrigin origin, String name, String title, String description,
             JsonObject inputSchema, JsonObject outputSchema, ToolAnnotations annotations) {
@@ -105,8 +112,45 @@ public final class ToolDescriptor {
         return origin;
     }
 
-    AtomicInteger callCounter() {
-        return callsInFlight;
+    /** Records a call as running; false once the tool is retired. */
+    synchronized boolean callStarted(RunningCall call) {
+        if (retired) {
+            return false;
+        }
+        running.add(call);
+        return true;
+    }
+
+    synchronized void callFinished(RunningCall call) {
+        if (running.remove(call)) {
+            notifyAll();
+        }
+    }
+
+    synchronized int callsInFlight() {
+        return running.size();
+    }
+
+    /**
+     * Retires the tool and waits for its running calls to finish, at most the longest drain they
+     * ask for (an interrupt ends the wait early).
+     *
+     * @return the calls still running
+     */
+    synchronized List<RunningCall> retire() {
+        retired = true;
+        long drainNanos = running.stream().mapToLong(call -> call.unloadDrain().toNanos()).max().orElse(0);
+        long start = System.nanoTime();
+        long remaining = drainNanos;
+        try {
+            while (!running.isEmpty() && remaining > 0) {
+                TimeUnit.NANOSECONDS.timedWait(this, remaining);
+                remaining = drainNanos - (System.nanoTime() - start);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return List.copyOf(running);
     }
 
     @Override

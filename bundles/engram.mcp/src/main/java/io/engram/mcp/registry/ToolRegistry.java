@@ -82,12 +82,13 @@ public final class ToolRegistry implements ToolCatalog {
     }
 
     void updatedTool(Tool tool, ServiceReference<Tool> reference) {
-        // the ranking may have changed, which can change the winner of a name
+        // the ranking may have changed, which can change the winner of a name; the service stays, so its calls run on
         ToolOrigin origin = originOf(reference);
-        remove(origin.serviceId());
+        unlist(origin.serviceId());
         add(tool, origin);
     }
 
+    /** Runs on the thread stopping the tool's bundle, whose classes stay usable until this returns: the drain. */
     void unbindTool(Tool tool, ServiceReference<Tool> reference) {
         remove(originOf(reference).serviceId());
     }
@@ -128,18 +129,44 @@ public final class ToolRegistry implements ToolCatalog {
         return seenServiceIds.contains(serviceId);
     }
 
-    /** Removes the tool service with this service id, if present. */
+    /**
+     * Removes the tool service with this service id, if present: new calls find no such tool at
+     * once, calls running on it get their drain time to finish, and those still running after it
+     * are cancelled and answered that the tool was unloaded. Returns after that.
+     */
     public void remove(long serviceId) {
+        ToolDescriptor removed = unlist(serviceId);
+        if (removed == null) {
+            return;
+        }
+        int running = removed.callsInFlight();
+        if (running > 0) {
+            LOG.info("Tool " + removed + " is leaving; waiting for " + running + " running calls");
+        }
+        List<RunningCall> unfinished = removed.retire();
+        if (!unfinished.isEmpty()) {
+            LOG.warning("Tool " + removed + " left with " + unfinished.size()
+                    + " calls still running; cancelling them");
+            unfinished.forEach(RunningCall::unloaded);
+        }
+    }
+
+    /** Takes the tool service with this id out of the listing; returns it, or null when absent. */
+    private ToolDescriptor unlist(long serviceId) {
         seenServiceIds.remove(serviceId);
         synchronized (lock) {
             for (List<ToolDescriptor> sameName : registrations.values()) {
-                if (sameName.removeIf(d -> d.origin().serviceId() == serviceId)) {
-                    registrations.values().removeIf(List::isEmpty);
-                    relist();
-                    return;
+                for (ToolDescriptor descriptor : sameName) {
+                    if (descriptor.origin().serviceId() == serviceId) {
+                        sameName.remove(descriptor);
+                        registrations.values().removeIf(List::isEmpty);
+                        relist();
+                        return descriptor;
+                    }
                 }
             }
         }
+        return null;
     }
 
     private void relist() {
@@ -247,20 +274,20 @@ public final class ToolRegistry implements ToolCatalog {
     }
 
     @Override
-    public void callStarted(ToolDescriptor tool) {
-        tool.callCounter().incrementAndGet();
+    public boolean callStarted(ToolDescriptor tool, RunningCall call) {
+        return tool.callStarted(call);
     }
 
     @Override
-    public void callFinished(ToolDescriptor tool) {
-        tool.callCounter().decrementAndGet();
+    public void callFinished(ToolDescriptor tool, RunningCall call) {
+        tool.callFinished(call);
     }
 
     @Override
     public int callsInFlight(String name) {
         synchronized (lock) {
             List<ToolDescriptor> sameName = registrations.getOrDefault(name, List.of());
-            return sameName.stream().mapToInt(d -> d.callCounter().get()).sum();
+            return sameName.stream().mapToInt(ToolDescriptor::callsInFlight).sum();
         }
     }
 

@@ -44,6 +44,7 @@ public final class StdioTransport {
     static final long DEFAULT_CALL_TIMEOUT_MS = 120_000;
     static final int DEFAULT_WORKER_THREADS = 32;
     static final long DEFAULT_STARTUP_WAIT_MS = 5000;
+    static final long DEFAULT_UNLOAD_DRAIN_MS = 2000;
 
     /** Settings of the MCP server (config/engram.mcp.cfg). */
     @ObjectClassDefinition(name = "Engram MCP server", description = "MCP over stdio: limits, paging and tool calls.")
@@ -66,6 +67,11 @@ public final class StdioTransport {
         @AttributeDefinition(description = "Milliseconds the first tools/list waits for the tools of the bundles"
                 + " started with the host. At least 0.")
         long startupWaitMs() default DEFAULT_STARTUP_WAIT_MS;
+
+        @AttributeDefinition(description = "Milliseconds the removal of a tool (its bundle stopping, updating or"
+                + " uninstalling) waits for its running calls to finish; calls still running then are cancelled and"
+                + " answered 'tool X was unloaded'. At least 0.")
+        long unloadDrainMs() default DEFAULT_UNLOAD_DRAIN_MS;
     }
 
     private static final Logger LOG = Logger.getLogger(StdioTransport.class.getName());
@@ -129,7 +135,8 @@ public final class StdioTransport {
     private SessionSettings sessionSettings() {
         Limits current = limits;
         return new SessionSettings(current.pageSize(), Duration.ofMillis(current.callTimeoutMs()),
-                Duration.ofMillis(current.startupWaitMs()), context.getBundle().getVersion().toString());
+                Duration.ofMillis(current.startupWaitMs()), Duration.ofMillis(current.unloadDrainMs()),
+                context.getBundle().getVersion().toString());
     }
 
     private void serveUntilEof() {
@@ -180,10 +187,11 @@ public final class StdioTransport {
     }
 
     /** The checked settings; a bad value is logged and replaced by the last good one. */
-    record Limits(int maxMessageBytes, int pageSize, long callTimeoutMs, int workerThreads, long startupWaitMs) {
+    record Limits(int maxMessageBytes, int pageSize, long callTimeoutMs, int workerThreads, long startupWaitMs,
+            long unloadDrainMs) {
 
         static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PAGE_SIZE,
-                DEFAULT_CALL_TIMEOUT_MS, DEFAULT_WORKER_THREADS, DEFAULT_STARTUP_WAIT_MS);
+                DEFAULT_CALL_TIMEOUT_MS, DEFAULT_WORKER_THREADS, DEFAULT_STARTUP_WAIT_MS, DEFAULT_UNLOAD_DRAIN_MS);
 
         static Limits from(Config config, Limits fallback) {
             return new Limits(
@@ -191,7 +199,8 @@ public final class StdioTransport {
                     (int) atLeast("pageSize", config.pageSize(), 1, fallback.pageSize()),
                     atLeast("callTimeoutMs", config.callTimeoutMs(), 1, fallback.callTimeoutMs()),
                     (int) atLeast("workerThreads", config.workerThreads(), 1, fallback.workerThreads()),
-                    atLeast("startupWaitMs", config.startupWaitMs(), 0, fallback.startupWaitMs()));
+                    atLeast("startupWaitMs", config.startupWaitMs(), 0, fallback.startupWaitMs()),
+                    atLeast("unloadDrainMs", config.unloadDrainMs(), 0, fallback.unloadDrainMs()));
         }
 
         private static long atLeast(String key, long value, long minimum, long fallback) {

@@ -15,7 +15,7 @@ class CallRecordingTest {
     private static final String NO_ARGS = "{\"type\":\"object\"}";
 
     private final SessionHarness harness = new SessionHarness(
-            new SessionSettings(100, Duration.ofSeconds(10), Duration.ZERO, "1"),
+            new SessionSettings(100, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2), "1"),
             TestTool.text("test_ok", NO_ARGS, (args, ctx) -> {
                 Thread.sleep(20);
                 return ToolResult.text("fine");

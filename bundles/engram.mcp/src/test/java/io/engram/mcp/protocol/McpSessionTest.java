@@ -150,7 +150,7 @@ class McpSessionTest {
 
     @Test
     void toolsListPagesWithACursor() {
-        start(new SessionSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(1), "1")).initialize("2025-11-25");
+        start(new SessionSettings(3, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(2), "1")).initialize("2025-11-25");
         List<String> names = new ArrayList<>();
         String cursor = null;
         int pages = 0;
@@ -435,7 +435,7 @@ class McpSessionTest {
 
     @Test
     void aCallOverItsTimeIsCancelledAndAnsweredAsTimedOut() throws Exception {
-        start(new SessionSettings(100, Duration.ofMillis(200), Duration.ofSeconds(1), "1")).initialize("2025-11-25");
+        start(new SessionSettings(100, Duration.ofMillis(200), Duration.ofSeconds(1), Duration.ofSeconds(2), "1")).initialize("2025-11-25");
         long start = System.nanoTime();
         JsonObject result = harness.call("1", "test_wait", "{}");
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 5000);

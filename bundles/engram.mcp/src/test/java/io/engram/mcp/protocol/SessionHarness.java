@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class SessionHarness implements AutoCloseable {
 
     static final SessionSettings DEFAULTS =
-            new SessionSettings(100, Duration.ofSeconds(120), Duration.ofSeconds(5), "1.2.3");
+            new SessionSettings(100, Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(2), "1.2.3");
 
     final ToolRegistry registry = new ToolRegistry(List::of);
     final CallMetrics metrics = new CallMetrics();

@@ -229,11 +229,61 @@ class ToolRegistryTest {
     void callsInFlightAreCountedPerTool() {
         registry.add(new LabelledTool("memory_add", "a"), origin(1, 0, "m"));
         ToolDescriptor tool = registry.find("memory_add").orElseThrow();
-        registry.callStarted(tool);
-        registry.callStarted(tool);
+        CountedCall first = new CountedCall(Duration.ZERO);
+        CountedCall second = new CountedCall(Duration.ZERO);
+        assertTrue(registry.callStarted(tool, first));
+        assertTrue(registry.callStarted(tool, second));
         assertEquals(2, registry.callsInFlight("memory_add"));
-        registry.callFinished(tool);
+        registry.callFinished(tool, first);
         assertEquals(1, registry.callsInFlight("memory_add"));
         assertEquals(0, registry.callsInFlight("memory_search"));
+    }
+
+    @Test
+    void removingAToolUnloadsTheCallsThatOutlastTheDrainAndRefusesNewOnes() {
+        registry.add(new LabelledTool("memory_add", "a"), origin(1, 0, "m"));
+        ToolDescriptor tool = registry.find("memory_add").orElseThrow();
+        CountedCall running = new CountedCall(Duration.ofMillis(100));
+        CountedCall finished = new CountedCall(Duration.ofMillis(100));
+        assertTrue(registry.callStarted(tool, running));
+        assertTrue(registry.callStarted(tool, finished));
+        registry.callFinished(tool, finished);
+
+        long start = System.nanoTime();
+        registry.remove(1);
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMs >= 90 && tookMs < 1000, "removal waited for the drain, and no longer: " + tookMs + " ms");
+        assertEquals(1, running.unloads);
+        assertEquals(0, finished.unloads);
+        assertFalse(registry.callStarted(tool, new CountedCall(Duration.ZERO)), "a removed tool runs no new call");
+    }
+
+    @Test
+    void removingAToolWithoutRunningCallsDoesNotWait() {
+        registry.add(new LabelledTool("memory_add", "a"), origin(1, 0, "m"));
+        long start = System.nanoTime();
+        registry.remove(1);
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(100));
+        assertTrue(registry.find("memory_add").isEmpty());
+    }
+
+    /** A running call that counts how often it was unloaded. */
+    private static final class CountedCall implements RunningCall {
+        private final Duration drain;
+        private volatile int unloads;
+
+        CountedCall(Duration drain) {
+            this.drain = drain;
+        }
+
+        @Override
+        public Duration unloadDrain() {
+            return drain;
+        }
+
+        @Override
+        public synchronized void unloaded() {
+            unloads++;
+        }
     }
 }

@@ -34,7 +34,7 @@ class StdioPipelineTest {
         ToolRegistry registry = new ToolRegistry(List::of);
         ExecutorService workers = Executors.newFixedThreadPool(2);
         McpSession session = new McpSession(registry, new CallMetrics(), new LineWriter(out), workers,
-                new SessionSettings(100, Duration.ofSeconds(10), Duration.ZERO, "1"));
+                new SessionSettings(100, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2), "1"));
         try {
             new LineReader(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), 4096)
                     .readAll(new LineReader.Handler() {
