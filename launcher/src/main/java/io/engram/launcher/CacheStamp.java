@@ -51,8 +51,8 @@ final class CacheStamp {
     }
 
     /**
-     * The installed bundles as Felix reports them. An update or reinstall changes a bundle's
-     * last-modified time, so a cache changed at run time no longer matches its stamp.
+     * The given installed bundles (the launcher's own) as Felix reports them. An update or
+     * reinstall changes a bundle's last-modified time, so a cache changed at run time no longer matches its stamp.
      */
     static String installed(List<Bundle> bundles) {
         StringBuilder lines = new StringBuilder(512);

@@ -3,6 +3,8 @@ package io.engram.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,9 +34,11 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * The OSGi host: an embedded Felix framework with the bundles that config/bundles.list
  * names, started in that order. The framework cache lives in a {@link RuntimeFolder}; a cache
  * slot that already holds exactly these bundles (its {@link CacheStamp} says so) is reused
- * instead of installing them again. The process's real stdin and stdout are handed to the
- * stdio transport as services ({@code java.io.InputStream} / {@code java.io.OutputStream}
- * with {@code engram.stdio=in|out}); nothing else in the framework can reach them.
+ * instead of installing them again. Bundles installed by others (FileInstall, from the deploy
+ * folder) are not stamped: they stay in a reused cache and their installer reconciles them.
+ * The process's real stdin and stdout are handed to the stdio transport as services
+ * ({@code java.io.InputStream} / {@code java.io.OutputStream} with {@code engram.stdio=in|out});
+ * nothing else in the framework can reach them.
  */
 public final class EngramHost {
 
@@ -107,15 +111,21 @@ public final class EngramHost {
             BundleContext system = felix.getBundleContext();
             registerStdio(system, stdin, stdout);
             long initialized = System.nanoTime();
-            List<Bundle> bundles = installedBundles(system);
+            // Only the bundles config lists are stamped: one FileInstall installed from the deploy
+            // folder stays in the cache, and FileInstall reconciles it with that folder on its first scan.
+            List<Bundle> bundles = launcherBundles(system);
             boolean reused = stamp != null && stamp.equals(wanted + CacheStamp.installed(bundles));
             String newStamp = null;
-            if (!reused) {
+            if (reused) {
+                uninstallOrphans(system);
+            } else {
                 if (stamp != null) {
-                    // Built from the same jars, but changed since (a bundle installed, updated or lost).
+                    // Built from the same jars, but one of ours changed since (updated or lost). The
+                    // others go too, so that ours get the lowest ids again and start first, in list order;
+                    // their installers (FileInstall) install them again.
                     LOG.fine("Framework cache " + runtime.path() + " differs from its stamp; rebuilding it");
                     CacheStamp.delete(runtime.path());
-                    for (Bundle changed : bundles) {
+                    for (Bundle changed : installedBundles(system)) {
                         changed.uninstall();
                     }
                 }
@@ -205,6 +215,38 @@ public final class EngramHost {
         }
         bundles.sort(Comparator.comparingLong(Bundle::getBundleId));
         return bundles;
+    }
+
+    /** The installed bundles config lists (location starts with {@link #LOCATION_PREFIX}), in bundle id order. */
+    private static List<Bundle> launcherBundles(BundleContext system) {
+        List<Bundle> bundles = installedBundles(system);
+        bundles.removeIf(bundle -> !bundle.getLocation().startsWith(LOCATION_PREFIX));
+        return bundles;
+    }
+
+    /**
+     * Uninstalls the bundles others installed from a jar file that is gone. FileInstall does not
+     * notice a jar deleted from its folder while Engram was down (measured with FileInstall 3.7.4:
+     * it starts the stale bundle again); a jar added or changed meanwhile it does install or update.
+     */
+    private static void uninstallOrphans(BundleContext system) throws BundleException {
+        for (Bundle bundle : installedBundles(system)) {
+            Path jar = jarFile(bundle.getLocation());
+            if (jar != null && !Files.exists(jar)) {
+                LOG.info("Uninstalling " + bundle.getSymbolicName() + ": its jar " + jar + " is gone");
+                bundle.uninstall();
+            }
+        }
+    }
+
+    /** The file a {@code file:} location names; null for any other location. */
+    private static Path jarFile(String location) {
+        try {
+            URI uri = new URI(location);
+            return "file".equals(uri.getScheme()) ? Path.of(uri) : null;
+        } catch (URISyntaxException | IllegalArgumentException notAFile) {
+            return null;
+        }
     }
 
     private static void registerStdio(BundleContext system, InputStream stdin, OutputStream stdout) {

@@ -172,15 +172,36 @@ class EngramHostCacheTest {
     }
 
     @Test
-    void aBundleInstalledAtRunTimeDoesNotSurviveIntoTheNextStart() throws Exception {
+    void aBundleInstalledFromElsewhereStaysAndDoesNotMakeTheNextStartRebuild() throws Exception {
         EngramHost first = start();
+        // As FileInstall installs a plugin from the deploy folder: its own location, started persistently.
         first.framework().getBundleContext().installBundle("test:extra", tinyBundle("test.extra")).start();
+        Map<String, Long> built = installed(first);
         stop(first);
-        assertNotNull(CacheStamp.read(slot()), "the stamp still describes what config wants");
 
         EngramHost second = start();
-        assertNull(bundle(second, "test.extra"), "the cache no longer matched its stamp, so it was rebuilt");
-        assertEquals(listed(), new ArrayList<>(installed(second).keySet()));
+        assertEquals(built, installed(second), "reused: nothing installed again, the extra bundle kept");
+        assertEquals(Bundle.ACTIVE, bundle(second, "test.extra").getState(), "left to its installer, still started");
+        assertAllActive(second);
+    }
+
+    @Test
+    void aBundleWhoseJarWasDeletedWhileDownIsUninstalledWithoutRebuilding() throws Exception {
+        EngramHost first = start();
+        Path jar = data.resolve(EngramHost.DEPLOY_FOLDER).resolve("extra.jar");
+        try (InputStream bundle = tinyBundle("test.extra")) {
+            Files.copy(bundle, jar);
+        }
+        // FileInstall installs a deployed jar from its file: location.
+        first.framework().getBundleContext().installBundle(jar.toUri().toString()).start();
+        Map<String, Long> built = installed(first);
+        stop(first);
+        Files.delete(jar);
+
+        EngramHost second = start();
+        assertNull(bundle(second, "test.extra"), "gone with its jar");
+        built.remove(jar.toUri().toString());
+        assertEquals(built, installed(second), "the launcher's bundles reused, not installed again");
         assertAllActive(second);
     }
 
