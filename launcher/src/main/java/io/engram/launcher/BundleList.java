@@ -31,16 +31,32 @@ final class BundleList {
         return BundleList.class.getClassLoader().getResource("bundles/" + name + ".jar");
     }
 
+    /** An entry of the list and the line it is on (1-based), for messages. */
+    record Entry(int line, String name) {
+    }
+
     static List<String> read(Path configDir) throws IOException {
-        Path file = configDir.resolve(FILE_NAME);
         List<String> names = new ArrayList<>();
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            int hash = line.indexOf('#');
-            String entry = (hash >= 0 ? line.substring(0, hash) : line).strip();
-            if (!entry.isEmpty() && !names.contains(entry)) {
-                names.add(entry);
-            }
+        for (Entry entry : readEntries(configDir)) {
+            names.add(entry.name());
         }
         return names;
+    }
+
+    /** The entries in order, each named once (a repeated name keeps its first line). */
+    static List<Entry> readEntries(Path configDir) throws IOException {
+        List<String> lines = Files.readAllLines(configDir.resolve(FILE_NAME), StandardCharsets.UTF_8);
+        List<Entry> entries = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            String name = (hash >= 0 ? line.substring(0, hash) : line).strip();
+            if (!name.isEmpty() && !seen.contains(name)) {
+                seen.add(name);
+                entries.add(new Entry(i + 1, name));
+            }
+        }
+        return entries;
     }
 }

@@ -58,6 +58,8 @@ public final class EngramHost {
 
     private final Framework framework;
     private final RuntimeFolder runtimeFolder;
+    /** Applies live edits of config/bundles.list; null until the framework has started. */
+    private volatile BundleListWatcher bundleListWatcher;
 
     private EngramHost(Framework framework, RuntimeFolder runtimeFolder) {
         this.framework = framework;
@@ -74,6 +76,7 @@ public final class EngramHost {
         // FileInstall does not create the folder it watches; a plugin author should find it there.
         Files.createDirectories(dataDir.resolve(DEPLOY_FOLDER));
         DefaultConfig.seedIfMissing(configDir);
+        Object listApplied = BundleListWatcher.fingerprint(configDir);
         Map<String, URL> sources = new LinkedHashMap<>();
         for (String name : BundleList.read(configDir)) {
             URL source = BundleList.locate(name, configDir);
@@ -148,6 +151,7 @@ public final class EngramHost {
             if (newStamp != null) {
                 writeStamp(runtime, newStamp);
             }
+            host.bundleListWatcher = BundleListWatcher.start(felix.getBundleContext(), configDir, listApplied);
             int count = bundles.size();
             String how = reused ? "reused from " + runtime.path() : "installed";
             LOG.fine(() -> String.format("Framework init %d ms, %d bundles %s in %d ms, started in %d ms",
@@ -311,6 +315,10 @@ public final class EngramHost {
      * closes), and waits up to {@code timeout}. Returns whether it stopped in time.
      */
     public boolean stop(Duration timeout) {
+        BundleListWatcher watcher = bundleListWatcher;
+        if (watcher != null) {
+            watcher.close();
+        }
         try {
             if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {
                 framework.stop();

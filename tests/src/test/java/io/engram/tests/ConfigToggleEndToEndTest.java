@@ -1,0 +1,70 @@
+package io.engram.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An admin switches a tool family off and on by editing config/bundles.list while an IDE is connected. */
+class ConfigToggleEndToEndTest {
+
+    @TempDir
+    Path data;
+
+    private static Set<String> tools(McpProcess engram) throws Exception {
+        Set<String> names = new HashSet<>();
+        engram.result("tools/list", Map.of()).getAsJsonArray("tools")
+                .forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
+        return names;
+    }
+
+    private static void edit(Path file, String from, String to) throws Exception {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        assertTrue(text.contains(from), "the shipped list has '" + from.strip() + "'");
+        Path next = file.resolveSibling(file.getFileName() + ".edit");
+        Files.writeString(next, text.replace(from, to), StandardCharsets.UTF_8);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Test
+    void aFamilySwitchedOffAndOnInBundlesListComesAndGoesLive() throws Exception {
+        try (McpProcess engram = McpProcess.start(data)) {
+            engram.initialize("2025-11-25");
+            assertTrue(tools(engram).contains("memory_add"));
+            Path list = data.resolve("config/bundles.list");
+            engram.notifications.clear();
+
+            long edited = System.nanoTime();
+            edit(list, "\nengram.memory\n", "\n# engram.memory\nno.such.bundle\n");
+            engram.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+            long offMs = (System.nanoTime() - edited) / 1_000_000;
+            Set<String> off = tools(engram);
+            assertFalse(off.contains("memory_add"), "memory family switched off: " + off);
+            assertTrue(off.contains("system_status"), "the other families stay: " + off);
+            JsonObject gone = engram.request("tools/call", Map.of("name", "memory_add", "arguments", Map.of("content", "x")));
+            assertEquals(-32602, gone.getAsJsonObject("error").get("code").getAsInt());
+            assertTrue(engram.stderr().contains("bundles.list line"), "the bad entry is named with its line:\n"
+                    + engram.stderr());
+            assertTrue(engram.stderr().contains("'no.such.bundle'"), engram.stderr());
+
+            edited = System.nanoTime();
+            edit(list, "\n# engram.memory\nno.such.bundle\n", "\nengram.memory\n");
+            engram.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+            long onMs = (System.nanoTime() - edited) / 1_000_000;
+            assertTrue(tools(engram).contains("memory_add"), "memory family back");
+            assertTrue(engram.callToolOk("memory_add", Map.of("content", "after switching back on")).has("id"));
+            System.out.println("bundles.list edit to list_changed: off " + offMs + " ms, on " + onMs + " ms");
+        }
+    }
+}
