@@ -14,7 +14,7 @@ import java.util.Map;
  */
 record LauncherOptions(Path dataDir, Path configDir, Action action) {
 
-    enum Action { SERVE, HELP, VERSION }
+    enum Action { SERVE, STATUS, HELP, VERSION }
 
     /** A command line that cannot be understood; its message is meant for the user. */
     static final class UsageException extends Exception {
@@ -42,6 +42,11 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
                 case "--version", "-V" -> {
                     if (action != Action.HELP) {
                         action = Action.VERSION;
+                    }
+                }
+                case "status" -> {
+                    if (action == Action.SERVE) {
+                        action = Action.STATUS;
                     }
                 }
                 case "--data", "--config" -> {
@@ -79,9 +84,16 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
     static String usage() {
         return """
                 Usage: java -jar engram.jar [options]
+                       java -jar engram.jar status [options]
 
                 Engram: a local, durable memory for AI coding assistants, served over the
                 Model Context Protocol on stdin/stdout. An IDE starts it as a child process.
+
+                Commands:
+                  status         print the hosts running on the data folder, the bundles
+                                 and their state, the tools and the bundle serving each,
+                                 and the effective config; then exit. Works while other
+                                 hosts run on the same data folder.
 
                 Options:
                   --data DIR     data folder (store, deploy folder, default config);

@@ -16,7 +16,8 @@ import java.util.logging.Logger;
 
 /**
  * {@code java -jar engram.jar}: parses options, gives stdout to the protocol alone, starts
- * the OSGi host and stops it cleanly on stdin EOF, SIGTERM or SIGINT.
+ * the OSGi host and stops it cleanly on stdin EOF, SIGTERM or SIGINT. With {@code status}, prints
+ * the {@link StatusCommand} report on stdout instead and exits.
  */
 public final class Main {
 
@@ -67,6 +68,9 @@ public final class Main {
                 out.flush();
                 return 0;
             }
+            case STATUS -> {
+                return status(options, protocolOut, stderr);
+            }
             default -> {
                 return serve(options, protocolIn, protocolOut, stderr);
             }
@@ -75,11 +79,7 @@ public final class Main {
 
     private static int serve(LauncherOptions options, InputStream protocolIn, OutputStream protocolOut,
             PrintStream stderr) throws Exception {
-        // A stray println in any bundle lands on stderr; stdin is reachable only through the transport.
-        System.setOut(stderr);
-        System.setErr(stderr);
-        System.setIn(InputStream.nullInputStream());
-        StderrLogging.install(System.getenv("ENGRAM_LOG"), stderr);
+        routeStrayOutputToStderr(stderr);
         Logger log = Logger.getLogger(Main.class.getName());
         if (System.console() != null) {
             stderr.print(terminalBanner());
@@ -99,6 +99,25 @@ public final class Main {
         }
         log.info("Shutdown complete");
         signals.disarm();
+        return 0;
+    }
+
+    /**
+     * A stray println in any bundle lands on stderr with the logs, as stdout carries only the protocol
+     * (or the status report); stdin is reachable only through the transport.
+     */
+    private static void routeStrayOutputToStderr(PrintStream stderr) {
+        System.setOut(stderr);
+        System.setErr(stderr);
+        System.setIn(InputStream.nullInputStream());
+        StderrLogging.install(System.getenv("ENGRAM_LOG"), stderr);
+    }
+
+    private static int status(LauncherOptions options, OutputStream stdout, PrintStream stderr) throws Exception {
+        routeStrayOutputToStderr(stderr);
+        PrintStream report = new PrintStream(stdout, false, StandardCharsets.UTF_8);
+        StatusCommand.report(options.dataDir(), options.configDir(), report);
+        report.flush();
         return 0;
     }
 
