@@ -43,7 +43,7 @@ final class DefaultConfig {
             if (!Files.isDirectory(configDir)) {
                 throw raced;
             }
-            deleteTree(staging);
+            Folders.deleteTree(staging);
         }
     }
 
@@ -79,14 +79,4 @@ final class DefaultConfig {
         }
     }
 
-    static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | java.io.UncheckedIOException e) {
-            LOG.fine("Could not delete " + root + ": " + e);
-        }
-    }
 }

@@ -64,14 +64,14 @@ final class RuntimeFolder {
             RuntimeFolder taken = tryLock(slot);
             if (taken != null) {
                 // lmdbjava leaves its extracted library behind when a process is killed.
-                DefaultConfig.deleteTree(taken.nativeFolder());
+                Folders.deleteTree(taken.nativeFolder());
                 return taken;
             }
         }
         LOG.fine("All " + slotCount + " framework cache slots in " + slots
                 + " are in use; this process builds a private cache under " + run);
         Path own = run.resolve(PREFIX + ProcessHandle.current().pid());
-        DefaultConfig.deleteTree(own); // left by an earlier process that had our PID
+        Folders.deleteTree(own); // left by an earlier process that had our PID
         return new RuntimeFolder(Files.createDirectories(own), null, null);
     }
 
@@ -126,10 +126,10 @@ final class RuntimeFolder {
             return;
         }
         if (lock == null) {
-            DefaultConfig.deleteTree(path);
+            Folders.deleteTree(path);
             return;
         }
-        DefaultConfig.deleteTree(nativeFolder());
+        Folders.deleteTree(nativeFolder());
         try {
             lock.close();
         } catch (IOException e) {
@@ -150,7 +150,7 @@ final class RuntimeFolder {
                     continue;
                 }
                 LOG.fine("Removing runtime folder of a process that is gone: " + entry);
-                DefaultConfig.deleteTree(entry);
+                Folders.deleteTree(entry);
             }
         } catch (IOException e) {
             LOG.fine("Could not scan " + run + " for stale runtime folders: " + e);

@@ -25,6 +25,18 @@ public final class SchemaCheck {
     }
 
     /** Fails unless the schema is an object schema using only the portable keywords. */
+    /**
+     * What every tool of a family must have: a name {@code family_action}, a title, a
+     * description, and portable object schemas for input and output.
+     */
+    public static void assertDescribedTool(io.engram.api.tool.Tool tool, String family) {
+        assertTrue(tool.name().matches(family + "_[a-z]+"), tool.name());
+        assertNotNull(tool.title());
+        assertTrue(!tool.description().isBlank(), tool.name() + " has a description");
+        assertPortableObjectSchema(tool.inputSchema());
+        assertPortableObjectSchema(tool.outputSchema());
+    }
+
     public static void assertPortableObjectSchema(String schemaJson) {
         JsonObject schema = JsonParser.parseString(schemaJson).getAsJsonObject();
         assertEquals("object", schema.get("type").getAsString(), "top-level type");

@@ -81,11 +81,7 @@ class MemoryToolsTest {
     @Test
     void schemasAreNamedPortableObjectSchemas() {
         for (Tool tool : List.of(add, search, update, delete)) {
-            assertTrue(tool.name().matches("memory_[a-z]+"), tool.name());
-            assertNotNull(tool.title());
-            assertFalse(tool.description().isBlank());
-            SchemaCheck.assertPortableObjectSchema(tool.inputSchema());
-            SchemaCheck.assertPortableObjectSchema(tool.outputSchema());
+            SchemaCheck.assertDescribedTool(tool, "memory");
         }
     }
 

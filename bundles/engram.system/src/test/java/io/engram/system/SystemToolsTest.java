@@ -113,11 +113,7 @@ class SystemToolsTest {
     @Test
     void schemasAreNamedPortableObjectSchemas() {
         for (Tool tool : List.of(status, backup, restore, cleanup)) {
-            assertTrue(tool.name().matches("system_[a-z]+"), tool.name());
-            assertNotNull(tool.title());
-            assertFalse(tool.description().isBlank());
-            SchemaCheck.assertPortableObjectSchema(tool.inputSchema());
-            SchemaCheck.assertPortableObjectSchema(tool.outputSchema());
+            SchemaCheck.assertDescribedTool(tool, "system");
         }
     }
 

@@ -3,6 +3,7 @@ package io.engram.mcp.registry;
 import io.engram.api.tool.Tool;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.function.LongPredicate;
 import org.osgi.framework.Bundle;
@@ -51,9 +52,8 @@ final class ComponentStartupProbe implements StartupProbe {
             if (bundle.getState() != Bundle.ACTIVE || !mayProvideTools(bundle)) {
                 continue;
             }
-            ComponentDescriptionDTO[] descriptions = scr.getComponentDescriptionDTOs(bundle).toArray(
-                    new ComponentDescriptionDTO[0]);
-            if (descriptions.length < componentFiles(bundle)) {
+            Collection<ComponentDescriptionDTO> descriptions = scr.getComponentDescriptionDTOs(bundle);
+            if (descriptions.size() < componentFiles(bundle)) {
                 // SCR takes an active bundle's components up one by one on its own thread; not done yet.
                 pending.add("SCR to load the components of bundle " + bundle.getSymbolicName());
                 continue;
@@ -76,9 +76,8 @@ final class ComponentStartupProbe implements StartupProbe {
 
     private List<String> pendingConfigurations(ComponentDescriptionDTO description) {
         String component = "component " + description.name + " of bundle " + description.bundle.symbolicName;
-        ComponentConfigurationDTO[] configurations =
-                scr.getComponentConfigurationDTOs(description).toArray(new ComponentConfigurationDTO[0]);
-        if (configurations.length == 0) {
+        Collection<ComponentConfigurationDTO> configurations = scr.getComponentConfigurationDTOs(description);
+        if (configurations.isEmpty()) {
             // None yet: SCR is still setting it up, unless it waits for a configuration nobody supplied.
             return "require".equals(description.configurationPolicy) ? List.of() : List.of(component + " (starting)");
         }
