@@ -950,6 +950,8 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
             } catch (LmdbException e) {
                 readers = "could not check for stale reader slots (" + e + ")";
             }
+            // Read before publishing: once env is visible, a close may free it under this thread.
+            long mapSize = opened.info().mapSize;
             synchronized (stateLock) {
                 if (closing) {
                     return false;
@@ -966,7 +968,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
             Meta.Version version = Meta.version();
             LOG.info("Database opened at " + dir + " in " + elapsedMs + " ms" + (attempts > 1 ? " after " + attempts
                     + " attempts" : "") + " (LMDB " + version.major + "." + version.minor + "." + version.patch
-                    + ", map size " + opened.info().mapSize / MIB + " MiB); " + readers);
+                    + ", map size " + mapSize / MIB + " MiB); " + readers);
             return true;
         }
 
