@@ -11,9 +11,12 @@ import io.engram.mcp.json.Json;
 import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.registry.ToolCatalog;
 import io.engram.mcp.registry.ToolDescriptor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +41,8 @@ import java.util.stream.Collectors;
  */
 public final class McpSession implements AutoCloseable {
 
+    static final int MAX_HELD_HOST_LOGS = 100;
+
     private static final Logger LOG = Logger.getLogger(McpSession.class.getName());
     private static final String INSTRUCTIONS = "Engram is a local, durable memory for AI coding assistants:"
             + " store, search and update memories that persist across sessions and IDE windows.";
@@ -56,6 +61,8 @@ public final class McpSession implements AutoCloseable {
     private volatile boolean clientInitialized;
     private volatile LogLevel clientLogLevel = LogLevel.WARNING;
     private volatile boolean closed;
+    /** Host log messages that arrived before the client initialized; sent once it has. */
+    private final Deque<JsonObject> heldHostLogs = new ArrayDeque<>();
 
     /**
      * @param metrics records every answered tools/call
@@ -201,6 +208,7 @@ public final class McpSession implements AutoCloseable {
                     LOG.fine("Ignoring notifications/initialized before initialize");
                 } else {
                     clientInitialized = true;
+                    sendHeldHostLogs();
                 }
             }
             case "notifications/cancelled" -> {
@@ -376,6 +384,44 @@ public final class McpSession implements AutoCloseable {
             }
         }
         return true;
+    }
+
+    /**
+     * Tells the client about something the host logged (a broken plugin, a rejected config
+     * file) as notifications/message, if the client's level admits it. Messages from before
+     * the client initialized are held (the newest {@value #MAX_HELD_HOST_LOGS}) and sent then.
+     */
+    public void sendHostLog(LogLevel level, String logger, String data) {
+        JsonObject params = new JsonObject();
+        params.addProperty("level", level.wireName());
+        params.addProperty("logger", logger);
+        params.addProperty("data", data);
+        synchronized (heldHostLogs) {
+            if (!clientInitialized) {
+                if (heldHostLogs.size() == MAX_HELD_HOST_LOGS) {
+                    heldHostLogs.removeFirst();
+                }
+                heldHostLogs.addLast(params);
+                return;
+            }
+        }
+        if (level.compareTo(clientLogLevel) >= 0) {
+            notifyClient("notifications/message", params);
+        }
+    }
+
+    private void sendHeldHostLogs() {
+        List<JsonObject> held;
+        synchronized (heldHostLogs) {
+            held = new ArrayList<>(heldHostLogs);
+            heldHostLogs.clear();
+        }
+        for (JsonObject params : held) {
+            String level = params.get("level").getAsString();
+            if (LogLevel.valueOf(level.toUpperCase(Locale.ROOT)).compareTo(clientLogLevel) >= 0) {
+                notifyClient("notifications/message", params);
+            }
+        }
     }
 
     void notifyClient(String method, JsonObject params) {

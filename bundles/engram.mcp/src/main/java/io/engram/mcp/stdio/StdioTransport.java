@@ -1,6 +1,7 @@
 package io.engram.mcp.stdio;
 
 import io.engram.mcp.metrics.CallMetrics;
+import io.engram.mcp.protocol.HostLogForwarder;
 import io.engram.mcp.protocol.McpSession;
 import io.engram.mcp.protocol.SessionSettings;
 import io.engram.mcp.registry.ToolCatalog;
@@ -81,6 +82,7 @@ public final class StdioTransport {
     private final ThreadPoolExecutor workers;
     private final McpSession session;
     private final LineReader reader;
+    private final HostLogForwarder hostLogs;
     private volatile Limits limits;
     private volatile boolean deactivated;
 
@@ -96,6 +98,8 @@ public final class StdioTransport {
         workers.allowCoreThreadTimeOut(true);
         this.session = new McpSession(catalog, metrics, new LineWriter(stdout), workers, sessionSettings());
         this.reader = new LineReader(stdin, limits.maxMessageBytes());
+        this.hostLogs = new HostLogForwarder(session);
+        Logger.getLogger("").addHandler(hostLogs);
         Thread readerThread = new Thread(this::serveUntilEof, "engram-mcp-stdin");
         readerThread.setDaemon(true);
         readerThread.start();
@@ -122,6 +126,7 @@ public final class StdioTransport {
     @Deactivate
     void deactivate() throws InterruptedException {
         deactivated = true;
+        Logger.getLogger("").removeHandler(hostLogs);
         // stdin cannot be interrupted: the reader thread ends at its next read (it is a daemon)
         reader.stop();
         LOG.info("Stopping tasks: " + session.callsInFlight() + " calls in flight");
