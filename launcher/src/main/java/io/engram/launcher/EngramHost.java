@@ -58,8 +58,8 @@ public final class EngramHost {
 
     private final Framework framework;
     private final RuntimeFolder runtimeFolder;
-    /** Applies live edits of config/bundles.list; null until the framework has started. */
-    private volatile BundleListWatcher bundleListWatcher;
+    /** Applies live edits of config/bundles.list and config/engram.logging.cfg; null until the framework has started. */
+    private volatile ConfigFilePoller configPoller;
 
     private EngramHost(Framework framework, RuntimeFolder runtimeFolder) {
         this.framework = framework;
@@ -76,7 +76,11 @@ public final class EngramHost {
         // FileInstall does not create the folder it watches; a plugin author should find it there.
         Files.createDirectories(dataDir.resolve(DEPLOY_FOLDER));
         DefaultConfig.seedIfMissing(configDir);
-        Object listApplied = BundleListWatcher.fingerprint(configDir);
+        LogSettings logSettings = new LogSettings(configDir, System.getenv("ENGRAM_LOG"));
+        Object logApplied = ConfigFilePoller.fingerprint(logSettings.file());
+        logSettings.apply();
+        Path bundleList = configDir.resolve(BundleList.FILE_NAME);
+        Object listApplied = ConfigFilePoller.fingerprint(bundleList);
         Map<String, URL> sources = new LinkedHashMap<>();
         for (String name : BundleList.read(configDir)) {
             URL source = BundleList.locate(name, configDir);
@@ -151,7 +155,11 @@ public final class EngramHost {
             if (newStamp != null) {
                 writeStamp(runtime, newStamp);
             }
-            host.bundleListWatcher = BundleListWatcher.start(felix.getBundleContext(), configDir, listApplied);
+            BundleListApplier bundleListApplier = new BundleListApplier(felix.getBundleContext(), configDir);
+            host.configPoller = new ConfigFilePoller()
+                    .watch(bundleList, listApplied, bundleListApplier::apply)
+                    .watch(logSettings.file(), logApplied, logSettings::apply)
+                    .start();
             int count = bundles.size();
             String how = reused ? "reused from " + runtime.path() : "installed";
             LOG.fine(() -> String.format("Framework init %d ms, %d bundles %s in %d ms, started in %d ms",
@@ -315,9 +323,9 @@ public final class EngramHost {
      * closes), and waits up to {@code timeout}. Returns whether it stopped in time.
      */
     public boolean stop(Duration timeout) {
-        BundleListWatcher watcher = bundleListWatcher;
-        if (watcher != null) {
-            watcher.close();
+        ConfigFilePoller poller = configPoller;
+        if (poller != null) {
+            poller.close();
         }
         try {
             if ((framework.getState() & (Bundle.STARTING | Bundle.ACTIVE)) != 0) {

@@ -14,9 +14,12 @@ import java.util.logging.Logger;
 
 /**
  * Routes java.util.logging, which every Engram bundle logs through, to stderr at the level
- * named by ENGRAM_LOG. One line per record so logs stay greppable.
+ * named by ENGRAM_LOG (or, without it, config/engram.logging.cfg: {@link LogSettings}). One
+ * line per record so logs stay greppable. The root logger's level is the one filter.
  */
 final class StderrLogging {
+
+    static final String LEVEL_NAMES = "error, warn, info, debug, trace or off";
 
     private StderrLogging() {
     }
@@ -35,6 +38,24 @@ final class StderrLogging {
             case "off" -> Level.OFF;
             default -> null;
         };
+    }
+
+    /** The level in force. */
+    static Level level() {
+        return Logger.getLogger("").getLevel();
+    }
+
+    static void setLevel(Level level) {
+        Logger.getLogger("").setLevel(level);
+    }
+
+    /** The name ENGRAM_LOG and the config file use for a level. */
+    static String name(Level level) {
+        int value = level.intValue();
+        if (value == Level.OFF.intValue()) {
+            return "off";
+        }
+        return LineFormatter.levelName(level).trim().toLowerCase(Locale.ROOT);
     }
 
     /** Installs the stderr handler; returns the level in force. */
@@ -66,12 +87,12 @@ final class StderrLogging {
                 flush();
             }
         };
-        handler.setLevel(level);
+        handler.setLevel(Level.ALL);
         handler.setFormatter(new LineFormatter());
         root.addHandler(handler);
         if (badValue) {
             Logger.getLogger(StderrLogging.class.getName()).warning(
-                    "ENGRAM_LOG=" + engramLog + " is not a level (error, warn, info, debug, trace); using info");
+                    "ENGRAM_LOG=" + engramLog + " is not a level (" + LEVEL_NAMES + "); using info");
         }
         return level;
     }
@@ -95,7 +116,7 @@ final class StderrLogging {
             return line.toString();
         }
 
-        private static String levelName(Level level) {
+        static String levelName(Level level) {
             int value = level.intValue();
             if (value >= Level.SEVERE.intValue()) {
                 return "ERROR";

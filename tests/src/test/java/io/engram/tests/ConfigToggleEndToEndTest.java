@@ -16,7 +16,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** An admin switches a tool family off and on by editing config/bundles.list while an IDE is connected. */
+/**
+ * An admin edits the launcher's own config files while an IDE is connected: config/bundles.list
+ * switches a tool family off and on, config/engram.logging.cfg changes the log level.
+ */
 class ConfigToggleEndToEndTest {
 
     @TempDir
@@ -65,6 +68,30 @@ class ConfigToggleEndToEndTest {
             assertTrue(tools(engram).contains("memory_add"), "memory family back");
             assertTrue(engram.callToolOk("memory_add", Map.of("content", "after switching back on")).has("id"));
             System.out.println("bundles.list edit to list_changed: off " + offMs + " ms, on " + onMs + " ms");
+        }
+    }
+
+    @Test
+    void theLogLevelFileAppliesLiveAndABadValueIsReportedToTheClient() throws Exception {
+        try (McpProcess engram = McpProcess.start(data)) {
+            engram.initialize("2025-06-18");
+            assertTrue(tools(engram).contains("memory_add"));
+            Path logging = data.resolve("config/engram.logging.cfg");
+
+            edit(logging, "\nlevel = info\n", "\nlevel = debug\n");
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!engram.stderr().contains("INFO  launcher.LogSettings: Log level debug (" + logging + ")")) {
+                assertTrue(System.nanoTime() < deadline, "level not applied within 10 s:\n" + engram.stderr());
+                Thread.sleep(50);
+            }
+
+            edit(logging, "\nlevel = debug\n", "\nlevel = loud\n");
+            JsonObject message = engram.awaitNotification("notifications/message", Duration.ofSeconds(10))
+                    .getAsJsonObject("params");
+            assertEquals("error", message.get("level").getAsString(), message.toString());
+            assertEquals("config file " + logging + ": level = \"loud\" is not a level (error, warn, info, debug,"
+                    + " trace or off); keeping debug", message.get("data").getAsString());
+            engram.callToolOk("memory_add", Map.of("content", "the host keeps serving after a bad log level"));
         }
     }
 }

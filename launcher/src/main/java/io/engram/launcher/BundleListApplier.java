@@ -3,12 +3,9 @@ package io.engram.launcher;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.logging.Logger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -17,69 +14,21 @@ import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 
 /**
- * Applies edits of config/bundles.list while Engram runs: a bundle whose line is removed or
- * commented out is stopped; one added or uncommented is installed when needed and started.
- * Polls the file's size and modification time every second, as FileInstall does for the
- * .cfg files beside it, so an edit applies within about 2 s. An entry that names no bundle is
- * reported with its line number and ignored; the rest of the file still applies.
+ * Applies edits of config/bundles.list while Engram runs (the {@link ConfigFilePoller} calls
+ * {@link #apply()} on each edit): a bundle whose line is removed or commented out is stopped;
+ * one added or uncommented is installed when needed and started. An entry that names no bundle
+ * is reported with its line number and ignored; the rest of the file still applies.
  */
-final class BundleListWatcher implements AutoCloseable {
+final class BundleListApplier {
 
-    private static final Logger LOG = Logger.getLogger(BundleListWatcher.class.getName());
-    static final long POLL_MS = 1000;
+    private static final Logger LOG = Logger.getLogger(BundleListApplier.class.getName());
 
     private final BundleContext system;
     private final Path configDir;
-    private final Thread thread;
-    private volatile boolean closed;
-    private Object lastSeen;
 
-    private BundleListWatcher(BundleContext system, Path configDir, Object appliedFingerprint) {
+    BundleListApplier(BundleContext system, Path configDir) {
         this.system = system;
         this.configDir = configDir;
-        this.lastSeen = appliedFingerprint;
-        this.thread = new Thread(this::run, "engram-bundles-list");
-        thread.setDaemon(true);
-    }
-
-    /**
-     * Starts watching. {@code appliedFingerprint} is {@link #fingerprint(Path)} of the list the
-     * host was started from, taken before reading it, so an edit made during startup still applies.
-     */
-    static BundleListWatcher start(BundleContext system, Path configDir, Object appliedFingerprint) {
-        BundleListWatcher watcher = new BundleListWatcher(system, configDir, appliedFingerprint);
-        watcher.thread.start();
-        return watcher;
-    }
-
-    private void run() {
-        while (!closed) {
-            try {
-                Thread.sleep(POLL_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            Object now = fingerprint(configDir);
-            if (!Objects.equals(now, lastSeen)) {
-                lastSeen = now;
-                try {
-                    apply();
-                } catch (IOException | RuntimeException e) {
-                    LOG.severe("Cannot apply config/" + BundleList.FILE_NAME + ": " + e.getMessage());
-                }
-            }
-        }
-    }
-
-    /** Size and modification time of config/bundles.list; null when it is missing. */
-    static Object fingerprint(Path configDir) {
-        try {
-            BasicFileAttributes attributes =
-                    Files.readAttributes(configDir.resolve(BundleList.FILE_NAME), BasicFileAttributes.class);
-            return List.of(attributes.size(), attributes.lastModifiedTime());
-        } catch (IOException missing) {
-            return null;
-        }
     }
 
     /** Brings the running bundles in line with the file. */
@@ -162,11 +111,5 @@ final class BundleListWatcher implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        thread.interrupt();
     }
 }
