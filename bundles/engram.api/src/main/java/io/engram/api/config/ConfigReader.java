@@ -54,10 +54,12 @@ import java.util.stream.Collectors;
  * leaving out keys with a dot, which belong to the framework ({@code service.pid},
  * {@code component.name}, {@code felix.fileinstall.filename}, ...).
  *
- * <p>A value is valid when DS can convert it to the element's type, it is spelled {@code true} or
- * {@code false} for a boolean (DS alone reads any other word as false), it is a finite number for a
- * {@code double} or {@code float}, and it meets the rules added with the {@code atLeast} methods. A
- * setting missing from the properties takes its default. Keys are the element names, with DS's
+ * <p>A value is valid when it converts to the element's type and meets the rules added with the
+ * {@code atLeast} methods. DS converts it, except that the text of a number, boolean or enum constant
+ * is converted here with the spaces around it ignored (a file keeps those at a line's end, where no
+ * one sees them), a boolean must be spelled {@code true} or {@code false} (DS reads any other word as
+ * false), and a {@code double} or {@code float} must be finite. A setting missing from the properties
+ * takes its default. Keys are the element names, with DS's
  * mapping of {@code _} to {@code .} and of {@code $} (a {@code PREFIX_} constant is not supported).
  *
  * <p>Instances are immutable and thread-safe; keep one in a static field.
@@ -171,8 +173,11 @@ public final class ConfigReader<C extends Annotation> {
             Object value = null;
             String problem;
             try {
-                value = setting.element.invoke(config);
-                problem = problem(setting, raw, value);
+                value = raw instanceof String text && setting.isParsedHere() ? setting.parse(text.strip())
+                        : setting.element.invoke(config);
+                problem = problem(setting, value);
+            } catch (IllegalArgumentException e) {
+                problem = setting.conversionProblem(raw, e);
             } catch (InvocationTargetException e) {
                 problem = setting.conversionProblem(raw, e.getCause());
             } catch (IllegalAccessException e) {
@@ -191,11 +196,7 @@ public final class ConfigReader<C extends Annotation> {
         return instance(values);
     }
 
-    private String problem(Setting setting, Object raw, Object value) {
-        if (setting.isBoolean() && single(raw) instanceof String word
-                && !word.equalsIgnoreCase("true") && !word.equalsIgnoreCase("false")) {
-            return "is not true or false";
-        }
+    private String problem(Setting setting, Object value) {
         if ((value instanceof Double || value instanceof Float) && !Double.isFinite(((Number) value).doubleValue())) {
             return "is not a finite number";
         }
@@ -391,8 +392,34 @@ public final class ConfigReader<C extends Annotation> {
             return key.toString();
         }
 
-        boolean isBoolean() {
-            return valueType == boolean.class;
+        /**
+         * Whether a text is converted here rather than by DS: DS does not ignore the spaces a file
+         * keeps at a line's end, and reads any word but "true" as false.
+         */
+        boolean isParsedHere() {
+            return (valueType.isPrimitive() && valueType != char.class) || valueType.isEnum();
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        Object parse(String text) {
+            if (valueType == int.class) {
+                return Integer.valueOf(text);
+            } else if (valueType == long.class) {
+                return Long.valueOf(text);
+            } else if (valueType == short.class) {
+                return Short.valueOf(text);
+            } else if (valueType == byte.class) {
+                return Byte.valueOf(text);
+            } else if (valueType == double.class) {
+                return Double.valueOf(text);
+            } else if (valueType == float.class) {
+                return Float.valueOf(text);
+            } else if (valueType == boolean.class && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"))) {
+                return Boolean.valueOf(text);
+            } else if (valueType.isEnum()) {
+                return Enum.valueOf((Class<? extends Enum>) valueType, text);
+            }
+            throw new IllegalArgumentException(text);
         }
 
         boolean isNumber() {
@@ -413,6 +440,8 @@ public final class ConfigReader<C extends Annotation> {
                 problem = wholeNumber(item, Short.MIN_VALUE, Short.MAX_VALUE);
             } else if (itemType == byte.class) {
                 problem = wholeNumber(item, Byte.MIN_VALUE, Byte.MAX_VALUE);
+            } else if (itemType == boolean.class) {
+                problem = "is not true or false";
             } else if (itemType == double.class || itemType == float.class) {
                 problem = "is not a number";
             } else if (itemType.isEnum()) {
@@ -428,7 +457,7 @@ public final class ConfigReader<C extends Annotation> {
         }
 
         private static String wholeNumber(Object raw, long min, long max) {
-            return raw instanceof String text && WHOLE_NUMBER.matcher(text).matches()
+            return raw instanceof String text && WHOLE_NUMBER.matcher(text.strip()).matches()
                     ? "is out of range (" + min + " to " + max + ")"
                     : "is not a whole number";
         }

@@ -155,10 +155,11 @@ class ConfigReaderTest {
         assertEquals(List.of(), warnings);
     }
 
+    /** Spaces at a line's end, which a .cfg file keeps and no one sees, do not make a number invalid. */
     @Test
     void validValuesFromTheFileApply() {
-        Settings read = read(READER.defaults(), "pageSize", "5", "timeoutMs", "0", "backoff", "2.5", "enabled", "FALSE",
-                "path", "elsewhere", "mode", "FAST", "max.entries", "9");
+        Settings read = read(READER.defaults(), "pageSize", "5 ", "timeoutMs", "0", "backoff", "2.5",
+                "enabled", "FALSE", "path", "elsewhere", "mode", " FAST", "max.entries", "9");
         assertEquals(5, read.pageSize());
         assertEquals(0, read.timeoutMs());
         assertEquals(2.5, read.backoff());
