@@ -41,17 +41,21 @@ class ConfigValidationEndToEndTest {
         write(file, text.replace(from, to));
     }
 
-    /** The next host warning that contains {@code text}, skipping the others. */
-    private static JsonObject awaitWarning(McpProcess engram, String text) throws Exception {
+    /** Host log messages received but not yet awaited: they may come in any order. */
+    private final List<JsonObject> received = new ArrayList<>();
+
+    /** The first host warning that contains {@code text}, received already or within the FileInstall time. */
+    private JsonObject awaitWarning(McpProcess engram, String text) throws Exception {
         long deadline = System.nanoTime() + FILE_INSTALL.toNanos();
-        while (true) {
+        while (received.stream().noneMatch(message -> message.get("data").getAsString().contains(text))) {
             Duration left = Duration.ofNanos(deadline - System.nanoTime());
-            JsonObject message = engram.awaitNotification("notifications/message", left).getAsJsonObject("params");
-            if (message.get("data").getAsString().contains(text)) {
-                assertEquals("warning", message.get("level").getAsString(), message.toString());
-                return message;
-            }
+            received.add(engram.awaitNotification("notifications/message", left).getAsJsonObject("params"));
         }
+        JsonObject message = received.stream()
+                .filter(m -> m.get("data").getAsString().contains(text)).findFirst().orElseThrow();
+        received.remove(message);
+        assertEquals("warning", message.get("level").getAsString(), message.toString());
+        return message;
     }
 
     /** The tool names of each page of tools/list, following the cursors. */
@@ -134,7 +138,7 @@ class ConfigValidationEndToEndTest {
     }
 
     @Test
-    void aBadValueAtStartFallsBackToTheDefaultAndStorageServes() throws Exception {
+    void badValuesAtStartFallBackToTheDefaultsAndTheToolsServe() throws Exception {
         Path config = Files.createDirectories(data.resolve("config"));
         try (Stream<Path> shipped = Files.list(Path.of("../config"))) {
             for (Path file : shipped.toList()) {
@@ -143,6 +147,8 @@ class ConfigValidationEndToEndTest {
         }
         Path cfg = config.resolve("engram.storage.cfg").toRealPath();
         edit(cfg, "\nmaxReaders = 126\n", "\nmaxReaders = abc\nmaxReadrs = 12\n");
+        Path memoryCfg = config.resolve("engram.memory.cfg").toRealPath();
+        edit(memoryCfg, "\nsearchDefaultLimit = 10\n", "\nsearchDefaultLimit = 200\n");
 
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-11-25");
@@ -150,6 +156,9 @@ class ConfigValidationEndToEndTest {
                     awaitWarning(engram, "maxReaders").get("data").getAsString());
             assertTrue(awaitWarning(engram, "unknown setting \"maxReadrs\"").get("data").getAsString()
                     .startsWith("config file " + cfg + ": "));
+            assertEquals("config file " + memoryCfg + ": searchDefaultLimit = 200 and searchMaxLimit = 100:"
+                    + " searchMaxLimit must be at least searchDefaultLimit; keeping searchDefaultLimit = 10 and"
+                    + " searchMaxLimit = 100", awaitWarning(engram, "searchDefaultLimit").get("data").getAsString());
             assertMemoryWorks(engram, "zqstorage");
             JsonObject storage = engram.callToolOk("system_status", Map.of()).getAsJsonObject("storage");
             assertEquals(126, storage.get("max_readers").getAsInt(), storage.toString());

@@ -52,15 +52,16 @@ import java.util.stream.Collectors;
  * {@code config file /home/u/.engram/config/engram.mcp.cfg: pageSize = "abc" is not a whole number;
  * keeping 100}. It also warns about each key the type does not know (a misspelled setting),
  * leaving out keys with a dot, which belong to the framework ({@code service.pid},
- * {@code component.name}, {@code felix.fileinstall.filename}, ...).
+ * {@code component.name}, {@code felix.fileinstall.filename}, ...); give any component property
+ * of your own that is not a setting a dotted name too.
  *
  * <p>A value is valid when it converts to the element's type and meets the rules added with the
  * {@code atLeast} methods. DS converts it, except that the text of a number, boolean or enum constant
  * is converted here with the spaces around it ignored (a file keeps those at a line's end, where no
  * one sees them), a boolean must be spelled {@code true} or {@code false} (DS reads any other word as
  * false), and a {@code double} or {@code float} must be finite. A setting missing from the properties
- * takes its default. Keys are the element names, with DS's
- * mapping of {@code _} to {@code .} and of {@code $} (a {@code PREFIX_} constant is not supported).
+ * takes its default. Keys are the element names, with DS's mapping of {@code _} to {@code .} and
+ * of {@code $} (a {@code PREFIX_} constant is not supported).
  *
  * <p>Instances are immutable and thread-safe; keep one in a static field.
  *
@@ -171,18 +172,23 @@ public final class ConfigReader<C extends Annotation> {
             }
             Object raw = properties.get(setting.key);
             Object value = null;
-            String problem;
-            try {
-                value = raw instanceof String text && setting.isParsedHere() ? setting.parse(text.strip())
-                        : setting.element.invoke(config);
-                problem = problem(setting, value);
-            } catch (IllegalArgumentException e) {
-                problem = setting.conversionProblem(raw, e);
-            } catch (InvocationTargetException e) {
-                problem = setting.conversionProblem(raw, e.getCause());
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot read " + setting.key + " of " + type.getName(), e);
+            Throwable failure = null;
+            if (raw instanceof String text && setting.isParsedHere()) {
+                try {
+                    value = setting.parse(text.strip());
+                } catch (IllegalArgumentException e) {
+                    failure = e;
+                }
+            } else {
+                try {
+                    value = setting.element.invoke(config);
+                } catch (InvocationTargetException e) {
+                    failure = e.getCause();
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException("cannot read " + setting.key + " of " + type.getName(), e);
+                }
             }
+            String problem = failure != null ? setting.conversionProblem(raw, failure) : problem(setting, value);
             if (problem == null) {
                 values.put(setting.key, value);
             } else {
