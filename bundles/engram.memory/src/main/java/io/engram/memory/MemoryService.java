@@ -1,7 +1,9 @@
 package io.engram.memory;
 
+import io.engram.api.config.ConfigReader;
 import io.engram.api.store.Store;
 import java.time.Clock;
+import java.util.Map;
 import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,8 +19,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
  * The memory engine as an OSGi service, configured by the {@code engram.memory} PID and
- * working on the Store service. A settings change applies live; settings that make no sense
- * are rejected with a log message and the last good ones stay.
+ * working on the Store service. A settings change applies live; a value that makes no sense is
+ * reported naming the file and that setting keeps its last good value.
  */
 @Component(service = MemoryEngine.class, immediate = true, configurationPid = MemoryService.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -45,20 +47,28 @@ public class MemoryService extends MemoryEngine {
         int searchMaxLimit() default 100;
     }
 
+    /** The one place the settings are checked. */
+    static final ConfigReader<Config> SETTINGS = ConfigReader.of(Config.class)
+            .atLeast("stmTtlMs", 1)
+            .atLeast("searchDefaultLimit", 1)
+            .atLeast("searchMaxLimit", 1)
+            .atLeast("searchMaxLimit", "searchDefaultLimit");
+
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
 
     private final StoreHandle storeHandle;
+    private volatile Config config = SETTINGS.defaults();
 
     @Activate
-    public MemoryService(Config config) {
-        this(new StoreHandle(STORE_WAIT_MS), config);
+    public MemoryService(Config config, Map<String, Object> properties) {
+        this(new StoreHandle(STORE_WAIT_MS), config, properties);
     }
 
-    private MemoryService(StoreHandle storeHandle, Config config) {
+    private MemoryService(StoreHandle storeHandle, Config config, Map<String, Object> properties) {
         super(storeHandle, Clock.systemUTC(), MemorySettings.DEFAULTS);
         this.storeHandle = storeHandle;
-        modified(config);
+        modified(config, properties);
     }
 
     // Dynamic and optional: the service (and so the tools) stay while storage restarts.
@@ -73,14 +83,12 @@ public class MemoryService extends MemoryEngine {
     }
 
     @Modified
-    void modified(Config config) {
-        try {
-            MemorySettings settings = new MemorySettings(config.stmTtlMs(), config.searchDefaultLimit(),
-                    config.searchMaxLimit());
-            applySettings(settings);
-            LOG.fine(() -> "Memory settings in force: " + settings);
-        } catch (IllegalArgumentException e) {
-            LOG.severe("Rejected settings of " + PID + ": " + e.getMessage() + "; keeping " + settings());
-        }
+    void modified(Config config, Map<String, Object> properties) {
+        Config checked = SETTINGS.read(config, properties, this.config);
+        this.config = checked;
+        MemorySettings settings = new MemorySettings(checked.stmTtlMs(), checked.searchDefaultLimit(),
+                checked.searchMaxLimit());
+        applySettings(settings);
+        LOG.fine(() -> "Memory settings in force: " + settings);
     }
 }

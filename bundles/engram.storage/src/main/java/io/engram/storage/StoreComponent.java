@@ -1,9 +1,11 @@
 package io.engram.storage;
 
+import io.engram.api.config.ConfigReader;
 import io.engram.api.store.Store;
 import io.engram.api.store.StoreAdmin;
 import io.engram.api.store.StoreStatus;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.logging.Logger;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -80,26 +82,45 @@ public class StoreComponent implements Store, StoreAdmin {
         boolean groupCommit() default true;
     }
 
+    /** The one place the settings are checked: a bad value is reported and keeps its last good value. */
+    static final ConfigReader<Config> SETTINGS = ConfigReader.of(Config.class)
+            .atLeast("initialMapSizeBytes", 1)
+            .atLeast("maxMapSizeBytes", 1)
+            .atLeast("maxMapSizeBytes", "initialMapSizeBytes")
+            .atLeast("maxReaders", 1)
+            .atLeast("maxKeyspaces", 1)
+            .atLeast("openAttempts", 1)
+            .atLeast("openFirstDelayMs", 1)
+            .atLeast("openBackoff", 1.0)
+            .atLeast("openMaxDelayMs", 1)
+            .atLeast("openDeadlineMs", 1)
+            .atLeast("openAttemptTimeoutMs", 1)
+            .atLeast("callWaitMs", 0)
+            .atLeast("drainTimeoutMs", 0);
+
     private static final Logger LOG = Logger.getLogger(StoreComponent.class.getName());
 
     private String dataDir;
+    private volatile Config config;
     private volatile LmdbStore store;
 
     @Activate
-    void activate(BundleContext context, Config config) {
+    void activate(BundleContext context, Config config, Map<String, Object> properties) {
         dataDir = context.getProperty("engram.data.dir");
         if (dataDir == null) {
             dataDir = Path.of(System.getProperty("user.home"), ".engram").toString();
             LOG.warning("Framework property engram.data.dir is not set; using " + dataDir);
         }
-        LmdbStore opened = new LmdbStore(settings(config));
+        this.config = SETTINGS.read(config, properties, SETTINGS.defaults());
+        LmdbStore opened = new LmdbStore(settings(this.config));
         store = opened;
         opened.start();
     }
 
     @Modified
-    void modified(Config config) {
-        StoreSettings next = settings(config);
+    void modified(Config config, Map<String, Object> properties) {
+        this.config = SETTINGS.read(config, properties, this.config);
+        StoreSettings next = settings(this.config);
         LmdbStore current = store;
         if (current.settings().canApplyLive(next)) {
             current.updateSettings(next);

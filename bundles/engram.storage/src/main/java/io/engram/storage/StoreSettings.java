@@ -10,6 +10,9 @@ import java.util.Objects;
  * <p>{@code maxReaders} and the map size must be the same in every process that opens the
  * store (LMDB's rule), so change them in the shared config, not per process.
  *
+ * <p>The values are checked where an admin's file is read ({@link StoreComponent#SETTINGS}); code
+ * that builds settings itself passes sensible ones.
+ *
  * @param dir                   the store's folder (created when missing)
  * @param initialMapSizeBytes   address space reserved at open; grows by doubling when full
  * @param maxMapSizeBytes       the map never grows beyond this; writes then fail as "full"
@@ -35,24 +38,6 @@ public record StoreSettings(Path dir, long initialMapSizeBytes, long maxMapSizeB
 
     public StoreSettings {
         Objects.requireNonNull(dir, "dir");
-        requirePositive("initialMapSizeBytes", initialMapSizeBytes);
-        requirePositive("maxMapSizeBytes", maxMapSizeBytes);
-        if (maxMapSizeBytes < initialMapSizeBytes) {
-            throw new IllegalArgumentException("maxMapSizeBytes (" + maxMapSizeBytes
-                    + ") must not be below initialMapSizeBytes (" + initialMapSizeBytes + ")");
-        }
-        requirePositive("maxReaders", maxReaders);
-        requirePositive("maxKeyspaces", maxKeyspaces);
-        requirePositive("openAttempts", openAttempts);
-        requirePositive("openFirstDelayMs", openFirstDelayMs);
-        if (!(openBackoff >= 1.0)) {
-            throw new IllegalArgumentException("openBackoff must be at least 1.0, got " + openBackoff);
-        }
-        requirePositive("openMaxDelayMs", openMaxDelayMs);
-        requirePositive("openDeadlineMs", openDeadlineMs);
-        requireNotNegative("callWaitMs", callWaitMs);
-        requireNotNegative("drainTimeoutMs", drainTimeoutMs);
-        requirePositive("openAttemptTimeoutMs", openAttemptTimeoutMs);
     }
 
     /** The defaults: 256 MiB initial map, 1 TiB maximum, 10 open attempts within 5.5 s. */
@@ -104,17 +89,5 @@ public record StoreSettings(Path dir, long initialMapSizeBytes, long maxMapSizeB
      */
     public boolean canApplyLive(StoreSettings other) {
         return dir.equals(other.dir) && maxReaders == other.maxReaders && maxKeyspaces == other.maxKeyspaces;
-    }
-
-    private static void requirePositive(String name, long value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException(name + " must be positive, got " + value);
-        }
-    }
-
-    private static void requireNotNegative(String name, long value) {
-        if (value < 0) {
-            throw new IllegalArgumentException(name + " must not be negative, got " + value);
-        }
     }
 }

@@ -8,13 +8,18 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
 
-/** Collects the storage bundle's log records during a test. */
+/** Collects the log records of the storage bundle (or of another logger) during a test. */
 final class CapturedLogs extends Handler implements AutoCloseable {
 
-    private final Logger logger = Logger.getLogger("io.engram.storage");
+    private final Logger logger;
     private final List<LogRecord> records = new CopyOnWriteArrayList<>();
 
     CapturedLogs() {
+        this("io.engram.storage");
+    }
+
+    CapturedLogs(String loggerName) {
+        logger = Logger.getLogger(loggerName);
         setLevel(Level.ALL);
         logger.addHandler(this);
     }

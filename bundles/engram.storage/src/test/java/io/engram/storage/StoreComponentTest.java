@@ -16,8 +16,10 @@ import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
@@ -39,17 +41,33 @@ class StoreComponentTest {
                 });
     }
 
-    /** The config DS would build from config/engram.storage.cfg: defaults overridden by {@code values}. */
+    /**
+     * The config DS would build from config/engram.storage.cfg: defaults overridden by {@code values};
+     * as in DS, a text that is no number throws when its setting is read.
+     */
     private static StoreComponent.Config config(Map<String, Object> values) {
         return (StoreComponent.Config) Proxy.newProxyInstance(StoreComponentTest.class.getClassLoader(),
-                new Class<?>[] {StoreComponent.Config.class},
-                (proxy, method, args) -> values.getOrDefault(method.getName(), method.getDefaultValue()));
+                new Class<?>[] {StoreComponent.Config.class}, (proxy, method, args) -> {
+                    Object value = values.getOrDefault(method.getName(), method.getDefaultValue());
+                    if (value instanceof String text && method.getReturnType() == int.class) {
+                        return Integer.parseInt(text);
+                    }
+                    return value;
+                });
+    }
+
+    private static void activate(StoreComponent component, BundleContext context, Map<String, Object> values) {
+        component.activate(context, config(values), values);
+    }
+
+    private static void modify(StoreComponent component, Map<String, Object> values) {
+        component.modified(config(values), values);
     }
 
     @Test
     void activateReturnsAtOnceAndServesFromTheDataFolder() {
         StoreComponent component = new StoreComponent();
-        component.activate(context(), config(Map.of()));
+        activate(component, context(), Map.of());
         try {
             put(component, "k", "key", "value");
             assertEquals("value", get(component, "k", "key"));
@@ -66,7 +84,7 @@ class StoreComponentTest {
     void backupAndRestoreGoThroughTheComponent() {
         assumeTrue(java.nio.file.Files.isReadable(Path.of("/proc/locks")), "restore needs to know the other processes");
         StoreComponent component = new StoreComponent();
-        component.activate(context(), config(Map.of("groupCommit", false)));
+        activate(component, context(), Map.of("groupCommit", false));
         try {
             put(component, "k", "key", "backed up");
             assertEquals(data.resolve("backup").toString(), component.backup(data.resolve("backup")).path());
@@ -93,7 +111,7 @@ class StoreComponentTest {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8))) {
             assertEquals("locked", out.readLine());
             long started = System.nanoTime();
-            component.activate(context(), config(Map.of()));
+            activate(component, context(), Map.of());
             assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < 1000, "activate waited for the open");
             assertEquals(StoreStatus.State.OPENING, component.status().state());
         } finally {
@@ -104,21 +122,39 @@ class StoreComponentTest {
     }
 
     @Test
+    void aBadValueAtActivationFallsBackToTheDefaultAndTheStoreServes() {
+        StoreComponent component = new StoreComponent();
+        try (CapturedLogs logs = new CapturedLogs("io.engram.api.config")) {
+            activate(component, context(), Map.of("maxReaders", "abc", "service.pid", StoreComponent.PID,
+                    "maxMapSizeBytes", 1024L));
+            put(component, "k", "key", "value");
+            assertEquals("value", get(component, "k", "key"));
+            assertEquals(126, component.status().maxReaders());
+            assertEquals(List.of("configuration engram.storage: maxReaders = \"abc\" is not a whole number; keeping 126",
+                    "configuration engram.storage: initialMapSizeBytes = 268435456 and maxMapSizeBytes = 1024:"
+                            + " maxMapSizeBytes must be at least initialMapSizeBytes; keeping initialMapSizeBytes ="
+                            + " 268435456 and maxMapSizeBytes = 1099511627776"), logs.messages(Level.WARNING));
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
     void aLiveEditKeepsTheStoreAndANewPathReopensInPlace() {
         StoreComponent component = new StoreComponent();
-        component.activate(context(), config(Map.of()));
+        activate(component, context(), Map.of());
         try {
             put(component, "k", "key", "in default store");
-            component.modified(config(Map.of("callWaitMs", 2000L, "drainTimeoutMs", 3000L)));
+            modify(component, Map.of("callWaitMs", 2000L, "drainTimeoutMs", 3000L));
             assertEquals("in default store", get(component, "k", "key"));
 
-            component.modified(config(Map.of("path", "other")));
+            modify(component, Map.of("path", "other"));
             assertEquals(data.resolve("other").toString(), component.status().path());
             assertNull(get(component, "k", "key"));
             put(component, "k", "key", "in other store");
 
             Path absolute = data.resolve("store").toAbsolutePath();
-            component.modified(config(Map.of("path", absolute.toString())));
+            modify(component, Map.of("path", absolute.toString()));
             assertEquals("in default store", get(component, "k", "key"));
         } finally {
             component.deactivate();

@@ -1,5 +1,6 @@
 package io.engram.mcp.stdio;
 
+import io.engram.api.config.ConfigReader;
 import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.protocol.HostLogForwarder;
 import io.engram.mcp.protocol.McpSession;
@@ -9,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -75,6 +77,15 @@ public final class StdioTransport {
         long unloadDrainMs() default DEFAULT_UNLOAD_DRAIN_MS;
     }
 
+    /** A bad value in config/engram.mcp.cfg is reported and the setting keeps its last good value. */
+    static final ConfigReader<Config> SETTINGS = ConfigReader.of(Config.class)
+            .atLeast("maxMessageBytes", 1024)
+            .atLeast("pageSize", 1)
+            .atLeast("callTimeoutMs", 1)
+            .atLeast("workerThreads", 1)
+            .atLeast("startupWaitMs", 0)
+            .atLeast("unloadDrainMs", 0);
+
     private static final Logger LOG = Logger.getLogger(StdioTransport.class.getName());
     private static final long SHUTDOWN_WAIT_MS = 500;
 
@@ -83,21 +94,21 @@ public final class StdioTransport {
     private final McpSession session;
     private final LineReader reader;
     private final HostLogForwarder hostLogs;
-    private volatile Limits limits;
+    private volatile Config settings;
     private volatile boolean deactivated;
 
     @Activate
-    public StdioTransport(BundleContext context, Config config,
+    public StdioTransport(BundleContext context, Config config, Map<String, Object> properties,
             @Reference(target = "(engram.stdio=in)") InputStream stdin,
             @Reference(target = "(engram.stdio=out)") OutputStream stdout,
             @Reference ToolCatalog catalog, @Reference CallMetrics metrics) {
         this.context = context;
-        this.limits = Limits.from(config, Limits.DEFAULTS);
-        this.workers = new ThreadPoolExecutor(limits.workerThreads(), limits.workerThreads(), 60, TimeUnit.SECONDS,
+        this.settings = SETTINGS.read(config, properties, SETTINGS.defaults());
+        this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("engram-mcp-call-"));
         workers.allowCoreThreadTimeOut(true);
         this.session = new McpSession(catalog, metrics, new LineWriter(stdout), workers, sessionSettings());
-        this.reader = new LineReader(stdin, limits.maxMessageBytes());
+        this.reader = new LineReader(stdin, settings.maxMessageBytes());
         this.hostLogs = new HostLogForwarder(session);
         Logger.getLogger("").addHandler(hostLogs);
         Thread readerThread = new Thread(this::serveUntilEof, "engram-mcp-stdin");
@@ -107,9 +118,9 @@ public final class StdioTransport {
 
     /** Every setting applies live, so editing the config never drops the connection. */
     @Modified
-    void modified(Config config) {
-        Limits applied = Limits.from(config, limits);
-        limits = applied;
+    void modified(Config config, Map<String, Object> properties) {
+        Config applied = SETTINGS.read(config, properties, settings);
+        settings = applied;
         reader.setMaxLineBytes(applied.maxMessageBytes());
         int threads = applied.workerThreads();
         if (threads > workers.getMaximumPoolSize()) {
@@ -138,7 +149,7 @@ public final class StdioTransport {
     }
 
     private SessionSettings sessionSettings() {
-        Limits current = limits;
+        Config current = settings;
         return new SessionSettings(current.pageSize(), Duration.ofMillis(current.callTimeoutMs()),
                 Duration.ofMillis(current.startupWaitMs()), Duration.ofMillis(current.unloadDrainMs()),
                 context.getBundle().getVersion().toString());
@@ -189,32 +200,5 @@ public final class StdioTransport {
             thread.setDaemon(true);
             return thread;
         };
-    }
-
-    /** The checked settings; a bad value is logged and replaced by the last good one. */
-    record Limits(int maxMessageBytes, int pageSize, long callTimeoutMs, int workerThreads, long startupWaitMs,
-            long unloadDrainMs) {
-
-        static final Limits DEFAULTS = new Limits(DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_PAGE_SIZE,
-                DEFAULT_CALL_TIMEOUT_MS, DEFAULT_WORKER_THREADS, DEFAULT_STARTUP_WAIT_MS, DEFAULT_UNLOAD_DRAIN_MS);
-
-        static Limits from(Config config, Limits fallback) {
-            return new Limits(
-                    (int) atLeast("maxMessageBytes", config.maxMessageBytes(), 1024, fallback.maxMessageBytes()),
-                    (int) atLeast("pageSize", config.pageSize(), 1, fallback.pageSize()),
-                    atLeast("callTimeoutMs", config.callTimeoutMs(), 1, fallback.callTimeoutMs()),
-                    (int) atLeast("workerThreads", config.workerThreads(), 1, fallback.workerThreads()),
-                    atLeast("startupWaitMs", config.startupWaitMs(), 0, fallback.startupWaitMs()),
-                    atLeast("unloadDrainMs", config.unloadDrainMs(), 0, fallback.unloadDrainMs()));
-        }
-
-        private static long atLeast(String key, long value, long minimum, long fallback) {
-            if (value >= minimum) {
-                return value;
-            }
-            LOG.warning("Ignoring " + PID + " " + key + "=" + value + ": must be at least " + minimum + "; keeping "
-                    + fallback);
-            return fallback;
-        }
     }
 }
