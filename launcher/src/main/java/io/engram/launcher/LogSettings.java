@@ -45,11 +45,11 @@ final class LogSettings {
         try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             settings.load(reader);
         }
-        TreeSet<String> unknown = new TreeSet<>(settings.stringPropertyNames());
-        unknown.remove(LEVEL_KEY);
-        if (!unknown.isEmpty()) {
-            LOG.warning("config file " + file + ": unknown setting(s) " + unknown + " ignored; known settings: "
-                    + LEVEL_KEY);
+        // Worded like io.engram.api.config.ConfigReader, which checks the bundles' settings.
+        for (String key : new TreeSet<>(settings.stringPropertyNames())) {
+            if (!key.equals(LEVEL_KEY)) {
+                LOG.warning("config file " + file + ": unknown setting \"" + key + "\"; known settings: " + LEVEL_KEY);
+            }
         }
         String value = settings.getProperty(LEVEL_KEY);
         if (value == null) {
