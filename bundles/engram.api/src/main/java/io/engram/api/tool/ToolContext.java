@@ -29,6 +29,20 @@ public interface ToolContext {
      */
     void log(LogLevel level, String message);
 
+    /**
+     * The namespace of the client's workspace: where this call stores what it creates unless its
+     * arguments name another, and which it searches beside {@link #GLOBAL_NAMESPACE}. The host
+     * takes it from the client's MCP roots, else the ENGRAM_NAMESPACE environment variable, else
+     * the host's working directory. It may change between calls (the client's roots changed),
+     * never during one.
+     */
+    default String namespace() {
+        return GLOBAL_NAMESPACE;
+    }
+
+    /** The namespace shared by every workspace: knowledge meant for all projects. */
+    String GLOBAL_NAMESPACE = "global";
+
     /** Log levels of MCP (RFC 5424 severities). */
     enum LogLevel {
         DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL, ALERT, EMERGENCY;

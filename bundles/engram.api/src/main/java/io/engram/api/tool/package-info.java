@@ -3,5 +3,5 @@
  * host lists them to MCP clients and routes {@code tools/call} to them.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.0.0")
+@org.osgi.annotation.versioning.Version("1.1.0")
 package io.engram.api.tool;
