@@ -106,9 +106,11 @@ export class StdioServer {
       return;
     }
     const message = JSON.parse(line);
-    if (message.method !== undefined && message.id === undefined) {
-      this.#notify({ message, at: performance.now() });
-      return;
+    if (message.method !== undefined) {
+      if (message.id === undefined) {
+        this.#notify({ message, at: performance.now() });
+      }
+      return; // a request from the server is not an answer, even when its id matches one of ours
     }
     const waiting = message.id !== undefined && this.#pending.get(message.id);
     if (!waiting) {

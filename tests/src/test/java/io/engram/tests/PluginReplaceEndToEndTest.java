@@ -206,8 +206,10 @@ class PluginReplaceEndToEndTest {
             awaitV2Only(a, "A");
             awaitV2Only(b, "B");
             assertTrue(tools(a).contains("greet") && tools(b).contains("greet"));
-            assertTrue(a.stderr().contains("Updating bundle engram.test.greeter"), "an update, not a reinstall:\n"
-                    + a.stderr());
+            for (McpProcess host : hosts) {
+                assertTrue(host.stderr().contains("Updating bundle engram.test.greeter"),
+                        "an update, not a reinstall:\n" + host.stderr());
+            }
             hosts.forEach(host -> host.notifications.clear());
 
             Files.delete(deploy.resolve(JAR_NAME));
