@@ -13,6 +13,7 @@ const benchDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(benchDir, '..');
 
 export const PROTOCOL_VERSION = '2025-11-25';
+const MAX_QUEUED_NOTIFICATIONS = 1000;
 
 /** Path of the Engram jar: $ENGRAM_JAR, else the one the build leaves in launcher/target. */
 export function engramJar() {
@@ -62,6 +63,10 @@ export class StdioServer {
   #pending = new Map();
   #nextId = 1;
   #exited;
+  /** Notifications from the server not yet taken, each { message, at } (performance.now() of its arrival). */
+  #notifications = [];
+  /** takeNotification() calls waiting for one: { method, resolve }. */
+  #notificationWaiters = [];
 
   /**
    * Starts `spec` (from engramCommand / referenceCommand); `spawnedAt` is the
@@ -101,12 +106,59 @@ export class StdioServer {
       return;
     }
     const message = JSON.parse(line);
+    if (message.method !== undefined) {
+      if (message.id === undefined) {
+        this.#notify({ message, at: performance.now() });
+      }
+      return; // a request from the server is not an answer, even when its id matches one of ours
+    }
     const waiting = message.id !== undefined && this.#pending.get(message.id);
     if (!waiting) {
-      return; // notifications and log messages are not timed
+      return;
     }
     this.#pending.delete(message.id);
     waiting.resolve({ message, answeredAt: performance.now(), latencyMs: performance.now() - waiting.sentAt });
+  }
+
+  #notify(arrived) {
+    const waiter = this.#notificationWaiters.findIndex(({ method }) => method === arrived.message.method);
+    if (waiter >= 0) {
+      this.#notificationWaiters.splice(waiter, 1)[0].resolve(arrived);
+    } else {
+      this.#notifications.push(arrived);
+      if (this.#notifications.length > MAX_QUEUED_NOTIFICATIONS) {
+        this.#notifications.shift(); // a script that never takes them must not grow without bound
+      }
+    }
+  }
+
+  /**
+   * The oldest notification with this method not yet taken, or the next to arrive: resolves with
+   * { message, at } (at: performance.now() of its arrival); rejects after `timeoutMs`.
+   * Other notifications stay queued.
+   */
+  takeNotification(method, timeoutMs) {
+    const queued = this.#notifications.findIndex((arrived) => arrived.message.method === method);
+    if (queued >= 0) {
+      return Promise.resolve(this.#notifications.splice(queued, 1)[0]);
+    }
+    return new Promise((resolveNotification, reject) => {
+      const waiter = { method, resolve: undefined };
+      const timer = setTimeout(() => {
+        this.#notificationWaiters.splice(this.#notificationWaiters.indexOf(waiter), 1);
+        reject(new Error(`${this.name}: no ${method} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiter.resolve = (arrived) => {
+        clearTimeout(timer);
+        resolveNotification(arrived);
+      };
+      this.#notificationWaiters.push(waiter);
+    });
+  }
+
+  /** Drops the notifications received and not yet taken. */
+  clearNotifications() {
+    this.#notifications.length = 0;
   }
 
   /**
