@@ -380,14 +380,14 @@ public final class McpSession implements AutoCloseable {
                     setNamespace(SessionNamespace.ofRootsResult(result).orElseGet(() -> new SessionNamespace(
                             fallbackNamespace.name(), fallbackNamespace.source() + "; the client lists no roots")));
                 } catch (IllegalArgumentException e) {
-                    LOG.warning("Ignoring a malformed answer to roots/list (" + e.getMessage() + "); namespace stays "
-                            + namespace.name());
+                    LOG.warning("Ignoring a malformed answer to roots/list (" + abbreviated(e.getMessage())
+                            + "); namespace stays " + namespace.name());
                 }
             }
 
             @Override
             public void onFailure(String why) {
-                LOG.warning("Roots unknown: " + why + "; namespace stays " + namespace.name());
+                LOG.warning("Roots unknown: " + abbreviated(why) + "; namespace stays " + namespace.name());
             }
         });
     }
