@@ -14,11 +14,16 @@ import { createWriteStream, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { ErrorCode, LATEST_PROTOCOL_VERSION, McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ErrorCode,
+  LATEST_PROTOCOL_VERSION,
+  ListRootsRequestSchema,
+  McpError,
+} from '@modelcontextprotocol/sdk/types.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values: options } = parseArgs({
@@ -45,10 +50,31 @@ class RecordingStdioTransport extends StdioClientTransport {
   setProtocolVersion(version) {
     this.negotiatedVersion = version;
   }
+
+  /**
+   * Resolves once the client's next answer to roots/list is written to the server's stdin: the
+   * server reads its input in order, so a call sent after that runs in the new namespace.
+   */
+  nextRootsAnswer() {
+    return new Promise((resolveAnswer) => {
+      this.onRootsAnswer = resolveAnswer;
+    });
+  }
+
+  async send(message) {
+    await super.send(message);
+    if (message.result?.roots) {
+      this.onRootsAnswer?.();
+    }
+  }
 }
 
-/** A client and a transport that starts the jar on the data folder once the client connects. */
-function newSession() {
+/**
+ * A client and a transport that starts the jar on the data folder once the client connects.
+ * With `roots` (an array of folder paths, read at each request), the client declares the roots
+ * capability and answers roots/list with them as file URIs.
+ */
+function newSession({ roots } = {}) {
   const transport = new RecordingStdioTransport({
     command: java,
     args: ['-jar', jar, '--data', dataDir],
@@ -56,7 +82,13 @@ function newSession() {
     stderr: 'pipe',
   });
   transport.stderr.pipe(logStream, { end: false });
-  const client = new Client({ name: 'engram-client-flow', version: '1.0.0' });
+  const capabilities = roots ? { roots: { listChanged: true } } : {};
+  const client = new Client({ name: 'engram-client-flow', version: '1.0.0' }, { capabilities });
+  if (roots) {
+    client.setRequestHandler(ListRootsRequestSchema, async () => ({
+      roots: roots.map((folder) => ({ uri: pathToFileURL(folder).href, name: folder })),
+    }));
+  }
   return { client, transport };
 }
 
@@ -69,6 +101,7 @@ async function call(client, name, args) {
 
 let first;
 let second;
+let third;
 const ids = {};
 let previousStepPassed = true;
 
@@ -91,6 +124,7 @@ function step(name, body) {
 after(async () => {
   await first?.client.close();
   await second?.client.close();
+  await third?.client.close();
   logStream.end();
 });
 
@@ -224,4 +258,40 @@ step('a new server on the same data folder finds the memories again', async () =
   assert.deepEqual(byId.get(ids.both).metadata, { test: 'client-flow' });
   await second.client.close();
   second = undefined;
+});
+
+// Workspaces: a client that declares roots gets its first root's folder as its namespace.
+const workspaceA = join(scratch, 'workspace-a');
+const workspaceB = join(scratch, 'workspace-b');
+const roots = [workspaceA];
+const workspaceIds = {};
+
+step('a client with roots stores and finds memories in its root\'s namespace', async () => {
+  third = newSession({ roots });
+  const answered = third.transport.nextRootsAnswer();
+  await third.client.connect(third.transport, { timeout: CONNECT_TIMEOUT_MS });
+  await answered;
+  const added = await call(third.client, 'memory_add', { content: `${RUN} workspace note alpha`, layer_hint: 'LTM' });
+  assert.equal(added.namespace, workspaceA);
+  workspaceIds.a = added.id;
+
+  const { results } = await call(third.client, 'memory_search', { q: `${RUN} workspace` });
+  assert.deepEqual(results.map((hit) => [hit.id, hit.namespace]), [[workspaceIds.a, workspaceA]]);
+});
+
+step('after roots/list_changed a new memory lands in the new root\'s namespace', async () => {
+  roots.splice(0, roots.length, workspaceB);
+  const answered = third.transport.nextRootsAnswer();
+  await third.client.sendRootsListChanged();
+  await answered;
+  const added = await call(third.client, 'memory_add', { content: `${RUN} workspace note beta`, layer_hint: 'LTM' });
+  assert.equal(added.namespace, workspaceB);
+
+  const { results } = await call(third.client, 'memory_search', { q: `${RUN} workspace` });
+  assert.deepEqual(results.map((hit) => [hit.id, hit.namespace]), [[added.id, workspaceB]],
+    'the old workspace is out of sight');
+  const named = await call(third.client, 'memory_search', { q: `${RUN} workspace`, namespace: workspaceA });
+  assert.deepEqual(named.results.map((hit) => [hit.id, hit.namespace]), [[workspaceIds.a, workspaceA]]);
+  await third.client.close();
+  third = undefined;
 });

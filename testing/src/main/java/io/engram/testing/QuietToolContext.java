@@ -2,12 +2,28 @@ package io.engram.testing;
 
 import io.engram.api.tool.ToolContext;
 
-/** A ToolContext for calling a tool directly in a test: never cancelled, progress and logs dropped. */
+/**
+ * A ToolContext for calling a tool directly in a test: never cancelled, progress and logs dropped,
+ * in the global namespace unless made {@link #inNamespace in another}.
+ */
 public final class QuietToolContext implements ToolContext {
 
-    public static final ToolContext INSTANCE = new QuietToolContext();
+    public static final ToolContext INSTANCE = new QuietToolContext(GLOBAL_NAMESPACE);
 
-    private QuietToolContext() {
+    private final String namespace;
+
+    private QuietToolContext(String namespace) {
+        this.namespace = namespace;
+    }
+
+    /** A context whose workspace is {@code namespace}. */
+    public static ToolContext inNamespace(String namespace) {
+        return new QuietToolContext(namespace);
+    }
+
+    @Override
+    public String namespace() {
+        return namespace;
     }
 
     @Override

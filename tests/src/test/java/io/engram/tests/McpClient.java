@@ -20,10 +20,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * A minimal MCP client over a pair of streams, as an IDE speaks it: JSON-RPC lines out,
- * responses routed to their request by id, notifications queued. Every incoming line must
+ * responses routed to their request by id, notifications queued, the server's requests answered
+ * by the handler registered for their method (else "method not found"). Every incoming line must
  * be a JSON-RPC message; anything else is recorded as a protocol violation.
  */
 class McpClient {
@@ -36,6 +38,9 @@ class McpClient {
     private final Map<String, CompletableFuture<JsonObject>> pending = new ConcurrentHashMap<>();
     final BlockingQueue<JsonObject> notifications = new LinkedBlockingQueue<>();
     final BlockingQueue<JsonObject> unmatched = new LinkedBlockingQueue<>();
+    /** The server's requests, each added once its answer has been sent. */
+    final BlockingQueue<JsonObject> serverRequests = new LinkedBlockingQueue<>();
+    private final Map<String, Function<JsonObject, Object>> requestHandlers = new ConcurrentHashMap<>();
     final List<String> nonProtocolLines = java.util.Collections.synchronizedList(new ArrayList<>());
 
     McpClient(InputStream fromServer, OutputStream toServer, String name) {
@@ -74,8 +79,15 @@ class McpClient {
         }
     }
 
+    /** Answers the server's requests for {@code method} with what {@code handler} returns for their params. */
+    void onRequest(String method, Function<JsonObject, Object> handler) {
+        requestHandlers.put(method, handler);
+    }
+
     private void route(JsonObject message) {
-        if (message.has("id") && !message.has("method")) {
+        if (message.has("id") && message.has("method")) {
+            answerServerRequest(message);
+        } else if (message.has("id") && !message.has("method")) {
             CompletableFuture<JsonObject> future =
                     message.get("id").isJsonNull() ? null : pending.remove(message.get("id").toString());
             if (future != null) {
@@ -85,6 +97,43 @@ class McpClient {
             }
         } else {
             notifications.add(message);
+        }
+    }
+
+    private void answerServerRequest(JsonObject request) {
+        JsonObject response = new JsonObject();
+        response.addProperty("jsonrpc", "2.0");
+        response.add("id", request.get("id"));
+        Function<JsonObject, Object> handler = requestHandlers.get(str(request, "method"));
+        if (handler == null) {
+            JsonObject error = new JsonObject();
+            error.addProperty("code", -32601);
+            error.addProperty("message", "Method not found");
+            response.add("error", error);
+        } else {
+            JsonObject params = request.has("params") ? request.getAsJsonObject("params") : new JsonObject();
+            response.add("result", GSON.toJsonTree(handler.apply(params)));
+        }
+        try {
+            sendLine(response.toString());
+        } catch (IOException e) {
+            return; // the server went away
+        }
+        serverRequests.add(request);
+    }
+
+    /** Waits for the next request of the server with this method (already answered), skipping others. */
+    JsonObject awaitServerRequest(String method, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            JsonObject next = left <= 0 ? null : serverRequests.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                throw new AssertionError("no " + method + " request within " + timeout + "\nserver log:\n" + stderr());
+            }
+            if (method.equals(str(next, "method"))) {
+                return next;
+            }
         }
     }
 
@@ -144,9 +193,14 @@ class McpClient {
 
     /** initialize + notifications/initialized; returns the initialize result. */
     JsonObject initialize(String protocolVersion) throws Exception {
+        return initialize(protocolVersion, Map.of());
+    }
+
+    /** initialize, declaring these client capabilities, + notifications/initialized; returns the initialize result. */
+    JsonObject initialize(String protocolVersion, Map<String, ?> capabilities) throws Exception {
         JsonObject result = result("initialize", Map.of(
                 "protocolVersion", protocolVersion,
-                "capabilities", Map.of(),
+                "capabilities", capabilities,
                 "clientInfo", Map.of("name", "engram-tests", "version", "1")));
         notify("notifications/initialized", null);
         return result;

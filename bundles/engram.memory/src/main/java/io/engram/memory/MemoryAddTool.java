@@ -57,6 +57,10 @@ public class MemoryAddTool extends AbstractTool {
                 "episode_id": {
                   "type": "string",
                   "description": "The task or episode the memory belongs to; memory_search can filter on it."
+                },
+                "namespace": {
+                  "type": "string",
+                  "description": "Where the memory belongs. Leave it out for the current workspace; \\"global\\" shares it with every workspace (use it for knowledge meant for all projects)."
                 }
               },
               "required": ["content"]
@@ -68,19 +72,21 @@ public class MemoryAddTool extends AbstractTool {
               "type": "object",
               "properties": {
                 "id": {"type": "string", "description": "The new memory's id."},
+                "namespace": {"type": "string", "description": "The namespace it was stored in."},
                 "layer": {"type": "string", "enum": ["STM", "LTM"]},
                 "version": {"type": "integer", "description": "1 for a new memory."},
                 "created_at": {"type": "integer", "description": "Creation time, epoch milliseconds."},
                 "expires_at": {"type": "integer", "description": "When a short-term memory expires, epoch milliseconds; absent for LTM."}
               },
-              "required": ["id", "layer", "version", "created_at"]
+              "required": ["id", "namespace", "layer", "version", "created_at"]
             }
             """;
 
     private static final String DESCRIPTION =
             "Save a memory (a fact, decision, preference or piece of context) so it can be found in later"
             + " conversations with memory_search. Memories are short-term (STM) by default and expire after"
-            + " a while (1 hour by default); pass layer_hint \"LTM\" for anything worth keeping. Returns the new id.";
+            + " a while (1 hour by default); pass layer_hint \"LTM\" for anything worth keeping. It belongs to the"
+            + " current workspace unless namespace says otherwise (\"global\": every workspace). Returns the new id.";
 
     private final MemoryEngine memory;
 
@@ -99,10 +105,12 @@ public class MemoryAddTool extends AbstractTool {
                 references(arguments.optList("references")),
                 Layer.fromArgument("layer_hint", arguments.optString("layer_hint", null), Layer.STM),
                 MemoryArguments.optText(arguments, "session_id"),
-                MemoryArguments.optText(arguments, "episode_id"));
+                MemoryArguments.optText(arguments, "episode_id"),
+                namespace(arguments, context));
         Memory added = memory.add(request);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", added.id());
+        result.put("namespace", added.namespace());
         result.put("layer", added.layer().name());
         result.put("version", added.version());
         result.put("created_at", added.createdAt());
@@ -110,6 +118,11 @@ public class MemoryAddTool extends AbstractTool {
             result.put("expires_at", added.expiresAt());
         }
         return ToolResult.structured(result);
+    }
+
+    private static String namespace(Arguments arguments, ToolContext context) {
+        String named = MemoryArguments.optNamespace(arguments);
+        return named != null ? named : context.namespace();
     }
 
     private static List<DocRef> references(List<Object> values) {

@@ -16,4 +16,10 @@ final class MemoryArguments {
         String value = arguments.optString(name, null);
         return value == null || value.isBlank() ? null : value;
     }
+
+    /** The {@code namespace} argument, trimmed; null when absent or blank. */
+    static String optNamespace(Arguments arguments) {
+        String value = optText(arguments, "namespace");
+        return value == null ? null : value.trim();
+    }
 }

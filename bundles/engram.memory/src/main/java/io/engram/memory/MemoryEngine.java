@@ -7,6 +7,7 @@ import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
 import io.engram.api.store.ReadTxn;
 import io.engram.api.store.Store;
+import io.engram.api.tool.ToolContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -60,14 +61,15 @@ public class MemoryEngine {
     /** Stores a new memory, version 1, and returns it once it is durably committed. */
     public Memory add(NewMemory request) {
         Objects.requireNonNull(request.content(), "content");
+        Objects.requireNonNull(request.namespace(), "namespace");
         long now = clock.millis();
         Layer layer = request.layer() == null ? Layer.STM : request.layer();
         Long expiresAt = layer == Layer.STM ? now + settings.stmTtlMs() : null;
         List<DocRef> references = request.references() == null || request.references().isEmpty()
                 ? null
                 : List.copyOf(request.references());
-        Memory memory = new Memory(MemoryIds.next(now), request.content(), request.metadata(), references, layer,
-                request.sessionId(), request.episodeId(), 1, now, now, expiresAt);
+        Memory memory = new Memory(MemoryIds.next(now), request.namespace(), request.content(), request.metadata(),
+                references, layer, request.sessionId(), request.episodeId(), 1, now, now, expiresAt);
         byte[] key = key(memory.id());
         byte[] value = encode(memory);
         store.write(txn -> {
@@ -78,7 +80,7 @@ public class MemoryEngine {
     }
 
     /**
-     * Finds the visible memories that pass the query's filters. With query text they are
+     * Finds the visible memories of the query's namespaces that pass its filters. With query text they are
      * ranked by term matches (memories matching no term are left out); without, they are
      * listed newest first with score 0.
      */
@@ -145,8 +147,8 @@ public class MemoryEngine {
             if (changed.isEmpty()) {
                 return Optional.of(new UpdateOutcome(id, current.version(), List.of()));
             }
-            Memory updated = new Memory(id, content, metadata, current.references(), layer, current.sessionId(),
-                    current.episodeId(), current.version() + 1, current.createdAt(), now, expiresAt);
+            Memory updated = new Memory(id, current.namespace(), content, metadata, current.references(), layer,
+                    current.sessionId(), current.episodeId(), current.version() + 1, current.createdAt(), now, expiresAt);
             txn.put(RECORDS, key, encode(updated));
             return Optional.of(new UpdateOutcome(id, updated.version(), List.copyOf(changed)));
         });
@@ -180,6 +182,7 @@ public class MemoryEngine {
 
     private static boolean passes(Memory memory, SearchQuery query, long now) {
         return !memory.isExpiredAt(now)
+                && (query.namespaces() == null || query.namespaces().contains(memory.namespace()))
                 && (query.layer() == null || query.layer() == memory.layer())
                 && (query.sessionId() == null || query.sessionId().equals(memory.sessionId()))
                 && (query.episodeId() == null || query.episodeId().equals(memory.episodeId()))
@@ -207,7 +210,9 @@ public class MemoryEngine {
     }
 
     private static Memory decode(byte[] value) {
-        return GSON.fromJson(new String(value, StandardCharsets.UTF_8), Memory.class);
+        Memory memory = GSON.fromJson(new String(value, StandardCharsets.UTF_8), Memory.class);
+        // stored before namespaces existed: shared by every workspace, as it was then
+        return memory.namespace() == null ? memory.inNamespace(ToolContext.GLOBAL_NAMESPACE) : memory;
     }
 
     private static byte[] encode(Memory memory) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -52,6 +53,10 @@ public class MemorySearchTool extends AbstractTool {
                 "to": {
                   "type": "integer",
                   "description": "Only memories created at or before this time, epoch milliseconds."
+                },
+                "namespace": {
+                  "type": "string",
+                  "description": "Search only this namespace (a workspace, or \\"global\\"). Leave it out to search the current workspace and global."
                 }
               }
             }
@@ -68,6 +73,7 @@ public class MemorySearchTool extends AbstractTool {
                     "type": "object",
                     "properties": {
                       "id": {"type": "string"},
+                      "namespace": {"type": "string", "description": "The namespace the memory is in: a workspace or \\"global\\"."},
                       "score": {"type": "number", "description": "Relevance to q (higher is better); 0 without q."},
                       "layer": {"type": "string", "enum": ["STM", "LTM"]},
                       "content": {"type": "string"},
@@ -99,7 +105,7 @@ public class MemorySearchTool extends AbstractTool {
                         "required": ["matchedTerms"]
                       }
                     },
-                    "required": ["id", "score", "layer", "content", "created_at", "updated_at", "version"]
+                    "required": ["id", "namespace", "score", "layer", "content", "created_at", "updated_at", "version"]
                   }
                 },
                 "total": {"type": "integer", "description": "How many memories matched in all, before the limit."},
@@ -112,8 +118,8 @@ public class MemorySearchTool extends AbstractTool {
     private static final String DESCRIPTION =
             "Search saved memories by words, best matches first, each with its full content. Filter by layer,"
             + " session, episode or creation time; leave q empty to list the newest memories. Expired short-term"
-            + " memories are never returned. Use it before answering questions about earlier work, decisions"
-            + " or preferences.";
+            + " memories are never returned. It covers the current workspace and the global namespace unless"
+            + " namespace names one. Use it before answering questions about earlier work, decisions or preferences.";
 
     private final MemoryEngine memory;
 
@@ -140,7 +146,8 @@ public class MemorySearchTool extends AbstractTool {
                 MemoryArguments.optText(arguments, "session"),
                 MemoryArguments.optText(arguments, "episode"),
                 from,
-                to);
+                to,
+                namespaces(arguments, context));
         SearchResult found = memory.search(query);
         List<Map<String, Object>> results = new ArrayList<>(found.hits().size());
         for (SearchHit hit : found.hits()) {
@@ -153,10 +160,17 @@ public class MemorySearchTool extends AbstractTool {
         return ToolResult.structured(result);
     }
 
+    /** The one namespace the caller named, else the workspace's and the global one. */
+    private static Set<String> namespaces(Arguments arguments, ToolContext context) {
+        String named = MemoryArguments.optNamespace(arguments);
+        return named != null ? Set.of(named) : Set.copyOf(List.of(context.namespace(), ToolContext.GLOBAL_NAMESPACE));
+    }
+
     private static Map<String, Object> describe(SearchHit hit) {
         Memory found = hit.memory();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", found.id());
+        result.put("namespace", found.namespace());
         result.put("score", Math.round(hit.score() * 10_000) / 10_000.0);
         result.put("layer", found.layer().name());
         result.put("content", found.content());

@@ -303,8 +303,84 @@ class MemoryEngineTest {
         assertNotNull(backup);
         JsonObject json = JsonParser.parseString(new String(backup, StandardCharsets.UTF_8)).getAsJsonObject();
         assertEquals("back me up", json.get("content").getAsString());
+        assertEquals("global", json.get("namespace").getAsString());
         assertEquals(START + 42, json.get("deleted_at").getAsLong());
         assertEquals("v", json.getAsJsonObject("metadata").get("k").getAsString());
+    }
+
+    private Memory addIn(String namespace, String content) {
+        Memory added = engine.add(new NewMemory(content, null, null, Layer.LTM, null, null, namespace));
+        clock.advance(1);
+        return added;
+    }
+
+    private List<String> searchIn(String text, int limit, String... namespaces) {
+        return ids(engine.search(new SearchQuery(text, limit, null, null, null, null, null, Set.of(namespaces))));
+    }
+
+    @Test
+    void searchCoversOnlyTheGivenNamespaces() {
+        Memory inA = addIn("/work/a", "needle in a");
+        Memory inB = addIn("/work/b", "needle in b");
+        Memory shared = addIn("global", "needle for all");
+        assertEquals("/work/a", inA.namespace());
+
+        assertEquals(Set.of(inA.id(), shared.id()), Set.copyOf(searchIn("needle", 10, "/work/a", "global")));
+        assertEquals(Set.of(inB.id(), shared.id()), Set.copyOf(searchIn("needle", 10, "/work/b", "global")));
+        assertEquals(List.of(inB.id()), searchIn("needle", 10, "/work/b"));
+        assertEquals(List.of(shared.id(), inB.id(), inA.id()), searchIn("", 10, "/work/a", "/work/b", "global"));
+        assertEquals(List.of(shared.id(), inB.id(), inA.id()), search(""), "no namespaces given: every namespace");
+        assertEquals(List.of(), searchIn("needle", 10, "/work/c"));
+    }
+
+    @Test
+    void namespacesAreFilteredBeforeTheLimit() {
+        // ranks below each of the newer ones: filtering after the limit would find nothing
+        Memory older = addIn("/work/b", "needle, among many other words that make this memory rank below the rest");
+        for (int i = 0; i < 5; i++) {
+            addIn("/work/a", "needle needle " + i);
+        }
+        assertTrue(!search("needle").get(0).equals(older.id()));
+        SearchResult found = engine.search(new SearchQuery("needle", 1, null, null, null, null, null,
+                Set.of("/work/b")));
+        assertEquals(List.of(older.id()), ids(found));
+        assertEquals(1, found.total());
+        assertEquals(List.of(older.id()), searchIn("", 1, "/work/b"));
+    }
+
+    @Test
+    void updatesAndDeletesWorkByIdInAnyNamespaceAndKeepIt() {
+        Memory memory = addIn("/work/a", "first words");
+        assertEquals(2, engine.update(memory.id(), new MemoryChanges("second words", null, Layer.STM)).orElseThrow()
+                .version());
+        Memory updated = engine.search(new SearchQuery("second", 10, null, null, null, null, null, Set.of("/work/a")))
+                .hits().get(0).memory();
+        assertEquals("/work/a", updated.namespace());
+        assertTrue(engine.delete(memory.id(), false).deleted());
+        assertEquals(List.of(), searchIn("", 10, "/work/a"));
+    }
+
+    @Test
+    void memoriesStoredBeforeNamespacesAreGlobal() {
+        // the record shape written before namespaces existed: no namespace field
+        String id = MemoryIds.next(START);
+        String old = "{\"id\":\"" + id + "\",\"content\":\"an old memory\",\"layer\":\"LTM\",\"version\":1,"
+                + "\"created_at\":" + START + ",\"updated_at\":" + START + "}";
+        store.write(txn -> {
+            txn.put(MemoryEngine.RECORDS, id.getBytes(StandardCharsets.UTF_8), old.getBytes(StandardCharsets.UTF_8));
+            return null;
+        });
+        SearchResult found = engine.search(new SearchQuery("old", 10, null, null, null, null, null,
+                Set.of("/work/a", "global")));
+        assertEquals(List.of(id), ids(found));
+        assertEquals("global", found.hits().get(0).memory().namespace());
+        assertEquals(List.of(id), searchIn("old", 10, "/work/b", "global"));
+        assertEquals(List.of(), searchIn("old", 10, "/work/b"));
+
+        engine.update(id, new MemoryChanges("an old memory, updated", null, null));
+        byte[] rewritten = store.read(txn -> txn.get(MemoryEngine.RECORDS, id.getBytes(StandardCharsets.UTF_8)));
+        assertEquals("global", JsonParser.parseString(new String(rewritten, StandardCharsets.UTF_8)).getAsJsonObject()
+                .get("namespace").getAsString());
     }
 
     @Test

@@ -50,12 +50,14 @@ class MemoryStatusContributorTest {
         add("a", Layer.STM);
         add("b", Layer.STM);
         add("c", Layer.LTM);
+        engine.add(new NewMemory("e", null, null, Layer.LTM, null, null, "/work/project-a"));
+        engine.add(new NewMemory("f", null, null, Layer.STM, null, null, "/work/project-b"));
         String deleted = engine.add(new NewMemory("d", null, null, Layer.LTM, null, null)).id();
         engine.delete(deleted, false);
-        assertEquals(Map.of("stm_count", 2L, "ltm_count", 1L), contributor.status());
+        assertEquals(Map.of("stm_count", 3L, "ltm_count", 2L), contributor.status(), "totals of every namespace");
 
         clock.advance(MemorySettings.DEFAULTS.stmTtlMs());
-        assertEquals(Map.of("stm_count", 0L, "ltm_count", 1L), contributor.status(), "expired memories are gone");
+        assertEquals(Map.of("stm_count", 0L, "ltm_count", 2L), contributor.status(), "expired memories are gone");
     }
 
     @Test

@@ -133,6 +133,57 @@ class MemoryToolsTest {
         assertEquals(0L, call(search, args("q", "lmdb")).get("total"));
     }
 
+    private Map<String, Object> callIn(String namespace, Tool tool, Map<String, Object> arguments) throws Exception {
+        ToolResult result = tool.call(new Arguments(arguments), QuietToolContext.inNamespace(namespace));
+        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
+        SchemaCheck.assertConforms(tool.outputSchema(), result.structuredContent());
+        return result.structuredContent();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> namespacesById(Map<String, Object> searchResult) {
+        Map<String, String> found = new HashMap<>();
+        for (Map<String, Object> hit : (List<Map<String, Object>>) searchResult.get("results")) {
+            found.put((String) hit.get("id"), (String) hit.get("namespace"));
+        }
+        return found;
+    }
+
+    @Test
+    void memoriesBelongToTheWorkspaceUnlessTheCallerNamesANamespace() throws Exception {
+        Map<String, Object> inA = callIn("/work/a", add, args("content", "alpha note"));
+        assertEquals("/work/a", inA.get("namespace"));
+        String a = (String) inA.get("id");
+        String b = (String) callIn("/work/b", add, args("content", "beta note")).get("id");
+        Map<String, Object> shared = callIn("/work/a", add, args("content", "shared note", "namespace", " global "));
+        assertEquals("global", shared.get("namespace"));
+        String g = (String) shared.get("id");
+        String elsewhere = (String) callIn("/work/a", add, args("content", "note for c", "namespace", "/work/c"))
+                .get("id");
+
+        assertEquals(Map.of(a, "/work/a", g, "global"), namespacesById(callIn("/work/a", search, args("q", "note"))));
+        assertEquals(Map.of(b, "/work/b", g, "global"), namespacesById(callIn("/work/b", search, args())));
+        assertEquals(Map.of(elsewhere, "/work/c"),
+                namespacesById(callIn("/work/a", search, args("q", "note", "namespace", "/work/c"))));
+        assertEquals(Map.of(g, "global"), namespacesById(callIn("/work/a", search, args("namespace", "global"))));
+        assertEquals(Map.of(a, "/work/a", g, "global"),
+                namespacesById(callIn("/work/a", search, args("namespace", ""))), "blank counts as absent");
+        assertEquals(Map.of(g, "global"), namespacesById(callIn("global", search, args("q", "note"))),
+                "a workspace that is global searches global once");
+
+        // update and delete go by id, whatever the caller's workspace
+        assertEquals(2L, callIn("/work/b", update, args("id", a, "content", "alpha note, revised")).get("version"));
+        assertEquals(Map.of(a, "/work/a"), namespacesById(callIn("/work/a", search, args("q", "revised"))));
+        assertEquals(true, callIn("/work/b", delete, args("id", a)).get("deleted"));
+        assertEquals(Map.of(g, "global"), namespacesById(callIn("/work/a", search, args("q", "note"))));
+    }
+
+    @Test
+    void aNamespaceMustBeAString() {
+        assertEquals("namespace", rejected(add, args("content", "x", "namespace", 5L)).field());
+        assertEquals("namespace", rejected(search, args("namespace", List.of("global"))).field());
+    }
+
     @Test
     void shortTermMemoryReportsItsExpiryAndSearchOmitsAbsentFields() throws Exception {
         Map<String, Object> added = call(add, args("content", "plain note"));

@@ -25,6 +25,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -32,12 +33,18 @@ import java.util.stream.Collectors;
 
 /**
  * One MCP connection: JSON-RPC 2.0 framing rules, the initialize handshake and version
- * negotiation, and the tools, ping and logging methods. It reads whole JSON texts and writes
- * whole JSON texts to a {@link MessageSink}; it knows nothing about pipes.
+ * negotiation, the tools, ping and logging methods, and the session's namespace. It reads whole
+ * JSON texts and writes whole JSON texts to a {@link MessageSink}; it knows nothing about pipes.
  *
  * <p>{@code tools/call} runs on the worker executor and is answered when it finishes, so
  * answers may overtake each other; everything else is answered at once. Bad input is answered
  * with an error and the session goes on serving.
+ *
+ * <p>The namespace (the client's workspace, {@link io.engram.api.tool.ToolContext#namespace()}) is
+ * the first of the client's roots when it declares the roots capability: asked with
+ * {@code roots/list} once it has initialized and again on each {@code notifications/roots/list_changed}.
+ * Until an answer comes, and when the client has no roots, it is the host's fallback. Calls never
+ * wait for the answer.
  */
 public final class McpSession implements AutoCloseable {
 
@@ -61,15 +68,23 @@ public final class McpSession implements AutoCloseable {
     private volatile boolean clientInitialized;
     private volatile LogLevel clientLogLevel = LogLevel.WARNING;
     private volatile boolean closed;
+    private final ClientRequests clientRequests;
+    /** The namespace when the client gives none. */
+    private final SessionNamespace fallbackNamespace;
+    private volatile SessionNamespace namespace;
+    private volatile boolean clientHasRoots;
+    /** Counts the roots/list requests sent; only the answer to the latest one counts. */
+    private final AtomicLong rootsRequests = new AtomicLong();
     /** Host log messages that arrived before the client initialized; sent once it has. */
     private final Deque<JsonObject> heldHostLogs = new ArrayDeque<>();
 
     /**
      * @param metrics records every answered tools/call
      * @param workers runs tool calls; owned by the caller
+     * @param fallbackNamespace the namespace when the client gives no roots
      */
     public McpSession(ToolCatalog catalog, CallMetrics metrics, MessageSink sink, ExecutorService workers,
-            SessionSettings settings) {
+            SessionSettings settings, SessionNamespace fallbackNamespace) {
         this.catalog = catalog;
         this.metrics = metrics;
         this.sink = sink;
@@ -81,6 +96,10 @@ public final class McpSession implements AutoCloseable {
             return thread;
         });
         timer.setRemoveOnCancelPolicy(true);
+        this.clientRequests = new ClientRequests(this::send, timer);
+        this.fallbackNamespace = fallbackNamespace;
+        this.namespace = fallbackNamespace;
+        LOG.info("Namespace " + fallbackNamespace.name() + " (from " + fallbackNamespace.source() + ")");
         catalog.addChangeListener(listChanged);
     }
 
@@ -122,6 +141,7 @@ public final class McpSession implements AutoCloseable {
         closed = true;
         catalog.removeChangeListener(listChanged);
         calls.values().forEach(ToolCall::cancel);
+        clientRequests.close();
         timer.shutdownNow();
     }
 
@@ -156,6 +176,11 @@ public final class McpSession implements AutoCloseable {
                 && (id.getAsJsonPrimitive().isString() || id.getAsJsonPrimitive().isNumber());
         JsonElement echoedId = validId ? id : JsonNull.INSTANCE;
         JsonElement method = object.get("method");
+        if (method == null && (object.has("result") || object.has("error"))) {
+            handleResponse(object);
+            reply.accept(null); // a response is never answered
+            return;
+        }
         JsonElement params = object.get("params");
         String problem = null;
         if (!new JsonPrimitive("2.0").equals(object.get("jsonrpc"))) {
@@ -206,9 +231,20 @@ public final class McpSession implements AutoCloseable {
             case "notifications/initialized" -> {
                 if (version == null) {
                     LOG.fine("Ignoring notifications/initialized before initialize");
-                } else {
+                } else if (!clientInitialized) {
                     clientInitialized = true;
                     sendHeldHostLogs();
+                    if (clientHasRoots) {
+                        askForRoots();
+                    }
+                }
+            }
+            case "notifications/roots/list_changed" -> {
+                if (clientInitialized && clientHasRoots) {
+                    askForRoots();
+                } else {
+                    LOG.fine("Ignoring notifications/roots/list_changed from a client that did not declare roots"
+                            + " or has not initialized");
                 }
             }
             case "notifications/cancelled" -> {
@@ -234,8 +270,11 @@ public final class McpSession implements AutoCloseable {
         ProtocolVersion negotiated = ProtocolVersion.fromWire(requested).orElse(ProtocolVersion.LATEST);
         version = negotiated;
         JsonElement clientInfo = params.get("clientInfo");
+        JsonElement clientCapabilities = params.get("capabilities");
+        clientHasRoots = clientCapabilities != null && clientCapabilities.isJsonObject()
+                && clientCapabilities.getAsJsonObject().get("roots") instanceof JsonObject;
         LOG.info("Client " + (clientInfo == null ? "(unnamed)" : Json.write(clientInfo)) + " asked for protocol "
-                + requested + "; speaking " + negotiated);
+                + requested + "; speaking " + negotiated + (clientHasRoots ? "; it declares roots" : ""));
 
         JsonObject tools = new JsonObject();
         tools.addProperty("listChanged", true);
@@ -307,7 +346,7 @@ public final class McpSession implements AutoCloseable {
                 .orElseThrow(() -> new RpcException(RpcException.INVALID_PARAMS, "unknown tool: " + name));
         ToolCall call = new ToolCall(this, id, tool,
                 arguments == null || arguments.isJsonNull() ? new JsonObject() : arguments.getAsJsonObject(),
-                progressToken(params), negotiated, response -> reply.accept(tool, response));
+                progressToken(params), negotiated, namespace.name(), response -> reply.accept(tool, response));
         if (calls.putIfAbsent(id, call) != null) {
             throw new RpcException(RpcException.INVALID_REQUEST, "request id " + id + " is already in use");
         }
@@ -317,6 +356,59 @@ public final class McpSession implements AutoCloseable {
             calls.remove(id, call);
             throw new RpcException(RpcException.INTERNAL_ERROR, "server is shutting down");
         }
+    }
+
+    /** A response to a request of the server's own; one to nothing pending is logged and dropped. */
+    private void handleResponse(JsonObject response) {
+        if (!clientRequests.complete(response)) {
+            LOG.warning("Ignoring a response to no pending request of the server (unknown, answered or timed out): "
+                    + abbreviated(Json.write(response)));
+        }
+    }
+
+    /** Asks the client for its roots; the answer to the latest request sets the namespace. */
+    private void askForRoots() {
+        long request = rootsRequests.incrementAndGet();
+        clientRequests.send("roots/list", null, settings.clientRequestTimeout(), new ClientRequests.Handler() {
+            @Override
+            public void onResult(JsonElement result) {
+                if (request != rootsRequests.get()) {
+                    LOG.fine("Ignoring the answer to an older roots/list request");
+                    return;
+                }
+                try {
+                    setNamespace(SessionNamespace.ofRootsResult(result).orElseGet(() -> new SessionNamespace(
+                            fallbackNamespace.name(), fallbackNamespace.source() + "; the client lists no roots")));
+                } catch (IllegalArgumentException e) {
+                    LOG.warning("Ignoring a malformed answer to roots/list (" + abbreviated(e.getMessage())
+                            + "); namespace stays " + namespace.name());
+                }
+            }
+
+            @Override
+            public void onFailure(String why) {
+                LOG.warning("Roots unknown: " + abbreviated(why) + "; namespace stays " + namespace.name());
+            }
+        });
+    }
+
+    private void setNamespace(SessionNamespace next) {
+        SessionNamespace previous = namespace;
+        namespace = next;
+        if (previous.name().equals(next.name())) {
+            LOG.fine(() -> "Namespace stays " + next.name() + " (from " + next.source() + ")");
+        } else {
+            LOG.info("Namespace " + next.name() + " (from " + next.source() + "), was " + previous.name());
+        }
+    }
+
+    /** The namespace a call starting now gets. */
+    String namespace() {
+        return namespace.name();
+    }
+
+    private static String abbreviated(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "...";
     }
 
     private static boolean isErrorResult(JsonObject response) {

@@ -37,6 +37,7 @@ final class ToolCall implements Runnable, ToolContext, RunningCall {
     private final JsonObject arguments;
     private final JsonElement progressToken;
     private final ProtocolVersion version;
+    private final String namespace;
     private final Consumer<JsonObject> reply;
     private final AtomicBoolean answered = new AtomicBoolean();
     private volatile boolean cancelled;
@@ -47,13 +48,14 @@ final class ToolCall implements Runnable, ToolContext, RunningCall {
     private double lastProgress = Double.NEGATIVE_INFINITY;
 
     ToolCall(McpSession session, JsonElement id, ToolDescriptor tool, JsonObject arguments, JsonElement progressToken,
-            ProtocolVersion version, Consumer<JsonObject> reply) {
+            ProtocolVersion version, String namespace, Consumer<JsonObject> reply) {
         this.session = session;
         this.id = id;
         this.tool = tool;
         this.arguments = arguments;
         this.progressToken = progressToken;
         this.version = version;
+        this.namespace = namespace;
         this.reply = reply;
     }
 
@@ -206,6 +208,12 @@ final class ToolCall implements Runnable, ToolContext, RunningCall {
         session.forget(this);
         reply.accept(response);
         return true;
+    }
+
+    /** The session's namespace when the call started: a change of the client's roots does not move a running call. */
+    @Override
+    public String namespace() {
+        return namespace;
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.engram.api.config.ConfigReader;
 import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.protocol.HostLogForwarder;
 import io.engram.mcp.protocol.McpSession;
+import io.engram.mcp.protocol.SessionNamespace;
 import io.engram.mcp.protocol.SessionSettings;
 import io.engram.mcp.registry.ToolCatalog;
 import java.io.IOException;
@@ -107,7 +108,8 @@ public final class StdioTransport {
         this.workers = new ThreadPoolExecutor(settings.workerThreads(), settings.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), daemonThreads("engram-mcp-call-"));
         workers.allowCoreThreadTimeOut(true);
-        this.session = new McpSession(catalog, metrics, new LineWriter(stdout), workers, sessionSettings());
+        this.session = new McpSession(catalog, metrics, new LineWriter(stdout), workers, sessionSettings(),
+                SessionNamespace.ofHost());
         this.reader = new LineReader(stdin, settings.maxMessageBytes());
         this.hostLogs = new HostLogForwarder(session);
         Logger.getLogger("").addHandler(hostLogs);

@@ -27,6 +27,9 @@ final class SessionHarness implements AutoCloseable {
     static final SessionSettings DEFAULTS =
             new SessionSettings(100, Duration.ofSeconds(120), Duration.ofSeconds(5), Duration.ofSeconds(2), "1.2.3");
 
+    /** The namespace the session has when the client gives no roots. */
+    static final SessionNamespace FALLBACK = new SessionNamespace("/work/fallback", "the test's fallback");
+
     final ToolRegistry registry = new ToolRegistry(List::of);
     final CallMetrics metrics = new CallMetrics();
     final BlockingQueue<String> sent = new LinkedBlockingQueue<>();
@@ -44,7 +47,7 @@ final class SessionHarness implements AutoCloseable {
         awaitQuiet(notices);
         registry.removeChangeListener(listener);
         // the registry's notices of the tools above are over: the session hears only of later changes
-        session = new McpSession(registry, metrics, sent::add, workers, settings);
+        session = new McpSession(registry, metrics, sent::add, workers, settings, FALLBACK);
     }
 
     SessionHarness(Tool... tools) {
@@ -94,8 +97,13 @@ final class SessionHarness implements AutoCloseable {
 
     /** The initialize result, after the full handshake. */
     JsonObject initialize(String version) {
+        return initialize(version, "{}");
+    }
+
+    /** The initialize result, after the full handshake of a client with these capabilities (JSON). */
+    JsonObject initialize(String version, String capabilities) {
         JsonObject result = result("0", "initialize", "{\"protocolVersion\":\"" + version
-                + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}");
+                + "\",\"capabilities\":" + capabilities + ",\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}");
         send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
         return result;
     }

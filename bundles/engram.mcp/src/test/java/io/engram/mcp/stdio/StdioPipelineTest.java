@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import io.engram.mcp.json.Json;
 import io.engram.mcp.metrics.CallMetrics;
 import io.engram.mcp.protocol.McpSession;
+import io.engram.mcp.protocol.SessionNamespace;
 import io.engram.mcp.protocol.SessionSettings;
 import io.engram.mcp.registry.ToolRegistry;
 import java.io.ByteArrayInputStream;
@@ -34,7 +35,8 @@ class StdioPipelineTest {
         ToolRegistry registry = new ToolRegistry(List::of);
         ExecutorService workers = Executors.newFixedThreadPool(2);
         McpSession session = new McpSession(registry, new CallMetrics(), new LineWriter(out), workers,
-                new SessionSettings(100, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2), "1"));
+                new SessionSettings(100, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(2), "1"),
+                new SessionNamespace("/work/pipeline", "the test"));
         try {
             new LineReader(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), 4096)
                     .readAll(new LineReader.Handler() {
