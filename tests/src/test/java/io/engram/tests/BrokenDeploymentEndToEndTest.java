@@ -98,8 +98,9 @@ class BrokenDeploymentEndToEndTest {
             assertFalse(listedTools(engram).contains("bad_schema"));
             assertStillServing(engram);
 
-            // (6, 7, 8) a tool that throws, returns nothing, hangs: the call's own error result
-            PluginJars.deploy(PluginJars.build("misbehaving_tools", built, Map.of()), deploy, "misbehaving.jar");
+            // (6, 7, 8) a tool that throws, returns nothing, hangs: the call's own error result. Its jar
+            // replaces plain.jar of case 1, as a user fixing a wrong file would: now it is a bundle, it is installed.
+            PluginJars.deploy(PluginJars.build("misbehaving_tools", built, Map.of()), deploy, "plain.jar");
             awaitListed(engram, "misbehave");
             assertToolError(engram, "throw", "tool misbehave failed: misbehave lost its database connection");
             assertToolError(engram, "null", "tool misbehave failed: the tool returned no result");
@@ -107,6 +108,15 @@ class BrokenDeploymentEndToEndTest {
             assertStillServing(engram);
             String log = engram.stderr();
             assertTrue(log.contains("Tool misbehave failed") && log.contains("Tool misbehave timed out"), log);
+
+            // FileInstall retries failed starts whenever a bundle changes; each failure still reached the client once
+            for (JsonObject next; (next = engram.notifications.poll()) != null; ) {
+                seen.add(next);
+            }
+            for (String file : List.of("unresolved.jar", "activator_throws.jar")) {
+                assertEquals(1, seen.stream().filter(n -> n.toString().contains("Error while starting bundle: ")
+                        && n.toString().contains(file)).count(), seen.toString());
+            }
         }
     }
 
