@@ -108,40 +108,45 @@ public final class UnresolvedBundleReporter implements BundleListener {
         return describe(requirement.getNamespace(), requirement.getDirectives().get(Constants.FILTER_DIRECTIVE));
     }
 
+    /** A filter of the usual shape (the name, then version bounds, and-ed) in words; any other as it is. */
     static String describe(String namespace, String filter) {
+        String asIs = "nothing provides " + namespace + (filter == null ? "" : " " + filter);
+        if (filter == null || filter.contains("(|") || filter.contains("*")) {
+            return asIs;
+        }
         String name = null;
         String low = null;
         String high = null;
-        Matcher attribute = ATTRIBUTE.matcher(filter == null ? "" : filter);
+        Matcher attribute = ATTRIBUTE.matcher(filter);
         while (attribute.find()) {
             boolean negated = !attribute.group(1).isEmpty();
             String key = attribute.group(2);
             String operator = attribute.group(3);
             String value = attribute.group(4);
-            if (key.equals(namespace) && operator.equals("=")) {
+            if (key.equals(namespace) && operator.equals("=") && !negated && name == null) {
                 name = value;
-            } else if (key.equals("version") || key.equals("bundle-version")) {
-                if (operator.equals(">=")) {
-                    if (negated) {
-                        high = value + ")";
-                    } else {
-                        low = "[" + value;
-                    }
-                } else if (operator.equals("<=")) {
-                    if (negated) {
-                        low = "(" + value;
-                    } else {
-                        high = value + "]";
-                    }
+            } else if ((key.equals("version") || key.equals("bundle-version")) && operator.equals(">=")) {
+                if (negated) {
+                    high = value + ")";
+                } else {
+                    low = "[" + value;
                 }
+            } else if ((key.equals("version") || key.equals("bundle-version")) && operator.equals("<=")) {
+                if (negated) {
+                    low = "(" + value;
+                } else {
+                    high = value + "]";
+                }
+            } else {
+                return asIs;
             }
         }
-        String versions = low == null && high == null ? ""
-                : high == null ? " version " + low.substring(1) + " or later"
-                : " version " + (low == null ? "[0.0.0" : low) + "," + high;
         if (name == null) {
-            return "nothing provides " + namespace + " " + filter;
+            return asIs;
         }
+        String versions = low == null && high == null ? ""
+                : high == null ? " version " + (low.startsWith("[") ? low.substring(1) + " or later" : "above " + low.substring(1))
+                : " version " + (low == null ? "[0.0.0" : low) + "," + high;
         return switch (namespace) {
             case PackageNamespace.PACKAGE_NAMESPACE -> "no installed bundle exports package " + name + versions;
             case BundleNamespace.BUNDLE_NAMESPACE -> "no installed bundle is " + name + versions;
