@@ -107,7 +107,8 @@ class BrokenDeploymentEndToEndTest {
             assertToolError(engram, "hang", "tool misbehave timed out after " + CALL_TIMEOUT_MS + " ms");
             assertStillServing(engram);
             String log = engram.stderr();
-            assertTrue(log.contains("Tool misbehave failed") && log.contains("Tool misbehave timed out"), log);
+            assertTrue(log.contains("Tool misbehave of bundle engram.test.misbehaving_tools failed")
+                    && log.contains("Tool misbehave of bundle engram.test.misbehaving_tools timed out after"), log);
 
             // FileInstall retries failed starts whenever a bundle changes; each failure still reached the client once
             for (JsonObject next; (next = engram.notifications.poll()) != null; ) {

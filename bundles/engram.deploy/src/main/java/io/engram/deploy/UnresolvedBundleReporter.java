@@ -1,21 +1,23 @@
 package io.engram.deploy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
+import java.util.Set;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleEvent;
-import org.osgi.framework.BundleListener;
 import org.osgi.framework.Constants;
 import org.osgi.framework.namespace.BundleNamespace;
 import org.osgi.framework.namespace.HostNamespace;
 import org.osgi.framework.namespace.PackageNamespace;
+import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.wiring.BundleRequirement;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.framework.wiring.FrameworkWiring;
@@ -24,76 +26,89 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 
 /**
- * Says in one line which requirements of a newly installed or updated bundle nothing provides,
- * for instance {@code bundle needs.missing 1.0.0 (deploy/x.jar) cannot start: no installed bundle
+ * Says in one line which requirements of a bundle that cannot resolve nothing provides, for
+ * instance {@code bundle needs.missing 1.0.0 (deploy/x.jar) cannot start: no installed bundle
  * exports package com.example.missing version [1.0.0,2.0.0)}. The framework's own resolution
  * error (which FileInstall logs) names the same thing deep inside a requirement dump.
  *
- * <p>It resolves the bundle itself, off the event thread, and asks the framework which of the
- * bundle's mandatory requirements have no provider at all. A requirement whose provider exists
- * but cannot resolve itself is left to the framework's message.
+ * <p>Once a second it looks at the bundles someone asked to start (FileInstall starts every
+ * deployed bundle) that are still only installed, and asks the framework which of their
+ * mandatory requirements have no provider at all ({@link FrameworkWiring#findProviders}, which
+ * takes no framework lock). A bundle is reported when that holds on two looks in a row, once per
+ * bundle version: FileInstall installs the jars of one scan one after the other before starting
+ * them, so for a moment a bundle's provider may be missing only because it comes next. It never
+ * resolves anything itself: a resolve racing the framework's own update of a bundle makes that
+ * update fail. A requirement whose provider exists but cannot resolve is left to the framework's
+ * message.
  */
 @Component(immediate = true, service = {})
-public final class UnresolvedBundleReporter implements BundleListener {
+public final class UnresolvedBundleReporter {
 
     private static final Logger LOG = Logger.getLogger(UnresolvedBundleReporter.class.getName());
     private static final Pattern ATTRIBUTE = Pattern.compile("\\((!?)\\(?([\\w.-]+)(>=|<=|=)([^()]*)\\)");
+    private static final long SCAN_INTERVAL_MS = 1000;
 
     private final BundleContext context;
-    private final ExecutorService checker = Executors.newSingleThreadExecutor(runnable -> {
+    private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "engram-unresolved-bundle-reporter");
         thread.setDaemon(true);
         return thread;
     });
+    /** Bundle versions found unresolvable on the previous look. Used by the scanner thread only. */
+    private Set<String> suspects = Set.of();
+    private final Set<String> reported = new HashSet<>();
 
     @Activate
     public UnresolvedBundleReporter(BundleContext context) {
         this.context = context;
-        context.addBundleListener(this);
-        // bundles FileInstall installed before this bundle started
-        for (Bundle bundle : context.getBundles()) {
-            if (bundle.getState() == Bundle.INSTALLED) {
-                checker.execute(() -> check(bundle));
-            }
-        }
+        scanner.scheduleWithFixedDelay(this::scan, 0, SCAN_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     @Deactivate
     void close() {
-        context.removeBundleListener(this);
-        checker.shutdownNow();
+        scanner.shutdownNow();
     }
 
-    @Override
-    public void bundleChanged(BundleEvent event) {
-        if (event.getType() == BundleEvent.INSTALLED || event.getType() == BundleEvent.UPDATED) {
-            Bundle bundle = event.getBundle();
-            checker.execute(() -> check(bundle));
+    private void scan() {
+        try {
+            FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+            Set<String> unresolvable = new HashSet<>();
+            for (Bundle bundle : context.getBundles()) {
+                if (bundle.getState() != Bundle.INSTALLED || !startRequested(bundle)) {
+                    continue;
+                }
+                List<String> missing = missingRequirements(bundle, wiring);
+                String version = bundle.getBundleId() + "@" + bundle.getLastModified();
+                if (missing.isEmpty()) {
+                    continue;
+                }
+                unresolvable.add(version);
+                if (suspects.contains(version) && reported.add(version)) {
+                    LOG.warning(Plugins.describe(bundle) + " cannot start: " + String.join("; ", missing));
+                }
+            }
+            suspects = unresolvable;
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "Resolution check skipped (framework stopping?)", e);
         }
     }
 
-    private void check(Bundle bundle) {
-        try {
-            FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
-            if (bundle.getState() != Bundle.INSTALLED || wiring.resolveBundles(List.of(bundle))) {
-                return;
-            }
-            BundleRevision revision = bundle.adapt(BundleRevision.class);
-            if (revision == null) {
-                return; // uninstalled meanwhile
-            }
-            List<String> missing = new ArrayList<>();
+    private static boolean startRequested(Bundle bundle) {
+        BundleStartLevel startLevel = bundle.adapt(BundleStartLevel.class);
+        return startLevel != null && startLevel.isPersistentlyStarted();
+    }
+
+    private static List<String> missingRequirements(Bundle bundle, FrameworkWiring wiring) {
+        BundleRevision revision = bundle.adapt(BundleRevision.class);
+        List<String> missing = new ArrayList<>();
+        if (revision != null) {
             for (BundleRequirement requirement : revision.getDeclaredRequirements(null)) {
                 if (isMandatory(requirement) && wiring.findProviders(requirement).isEmpty()) {
                     missing.add(describe(requirement));
                 }
             }
-            if (!missing.isEmpty()) {
-                LOG.warning(Plugins.describe(bundle) + " cannot start: " + String.join("; ", missing));
-            }
-        } catch (IllegalStateException e) {
-            LOG.log(Level.FINE, "Framework stopping; resolution check of bundle " + bundle.getBundleId() + " skipped", e);
         }
+        return missing;
     }
 
     private static boolean isMandatory(BundleRequirement requirement) {
