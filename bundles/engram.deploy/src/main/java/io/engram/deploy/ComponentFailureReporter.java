@@ -1,7 +1,7 @@
 package io.engram.deploy;
 
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,12 +32,12 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
 public final class ComponentFailureReporter {
 
     private static final Logger LOG = Logger.getLogger(ComponentFailureReporter.class.getName());
+    private static final long SCAN_INTERVAL_MS = 1000;
 
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
-    private final Set<String> reported = ConcurrentHashMap.newKeySet();
-    private static final long SCAN_INTERVAL_MS = 1000;
-
+    /** Bundle versions and components already reported. Used by the scanner thread only. */
+    private final Set<String> reported = new HashSet<>();
     private final ScheduledExecutorService scanner = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "engram-component-failure-reporter");
         thread.setDaemon(true);
