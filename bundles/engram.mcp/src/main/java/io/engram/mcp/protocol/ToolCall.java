@@ -118,7 +118,7 @@ final class ToolCall implements Runnable, ToolContext, RunningCall {
             if (cancelled) {
                 LOG.log(Level.FINE, "Tool " + tool.name() + " ended after cancellation", e);
             } else {
-                LOG.log(Level.WARNING, "Tool " + tool.name() + " failed", e);
+                LOG.log(Level.WARNING, "Tool " + tool.name() + " of bundle " + tool.origin().bundle() + " failed", e);
             }
             String message = e.getMessage() == null ? e.toString() : e.getMessage();
             return errorResult("tool " + tool.name() + " failed: " + message);
@@ -167,7 +167,8 @@ final class ToolCall implements Runnable, ToolContext, RunningCall {
 
     private void timeOut(long timeoutMs) {
         if (answer(McpSession.result(id, errorResult("tool " + tool.name() + " timed out after " + timeoutMs + " ms")))) {
-            LOG.warning("Tool " + tool.name() + " timed out after " + timeoutMs + " ms; cancelling it");
+            LOG.warning("Tool " + tool.name() + " of bundle " + tool.origin().bundle() + " timed out after " + timeoutMs
+                    + " ms; cancelling it");
             stop();
         }
     }
