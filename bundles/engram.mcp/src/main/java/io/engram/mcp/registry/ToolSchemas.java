@@ -4,6 +4,9 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import io.engram.mcp.json.Json;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -14,8 +17,9 @@ import java.util.Set;
  */
 final class ToolSchemas {
 
-    static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "description", "enum", "items",
-            "default", "title", "minimum", "maximum");
+    /** Ordered, so the message listing them reads the same every time. */
+    static final Set<String> KEYWORDS = Collections.unmodifiableSet(new LinkedHashSet<>(List.of("type", "properties",
+            "required", "description", "enum", "items", "default", "title", "minimum", "maximum")));
     static final Set<String> TYPES = Set.of("object", "array", "string", "integer", "number", "boolean", "null");
 
     private ToolSchemas() {
