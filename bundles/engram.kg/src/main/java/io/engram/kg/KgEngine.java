@@ -222,18 +222,22 @@ public class KgEngine {
     }
 
     /**
-     * Nodes, namespace by namespace in key order (so by type, then name), each with the edges
-     * out of it: every edge appears once, on the page of its source. {@code namesOnly} gives
-     * {@code [nodeKey, namespace]} instead of a node summary.
+     * Nodes, namespace by namespace, entities first, then documents, memories and episodes, each
+     * type in name order, each with the edges out of it: every edge appears once, on the page of
+     * its source. {@code namesOnly} gives {@code [nodeKey, namespace]} instead of a node summary.
      */
     public Paging.Page readGraph(List<String> namespaces, int limit, String cursor, boolean namesOnly) {
         List<Paging.Source> sources = new ArrayList<>();
+        List<String> sourceNamespaces = new ArrayList<>();
         for (String ns : namespaces) {
-            sources.add(new Paging.Source(GraphKeys.NODES, GraphKeys.prefix(ns)));
+            for (NodeType type : NodeType.values()) {
+                sources.add(new Paging.Source(GraphKeys.NODES, GraphKeys.key(ns, type.label() + NodeKey.SEPARATOR)));
+                sourceNamespaces.add(ns);
+            }
         }
         return store.read(txn -> Paging.page(txn, kind("read_graph", namespaces), sources, Paging.SOURCE_ORDER,
                 cursor, limit, settings.responseBudgetChars(), hit -> {
-                    String ns = namespaces.get(hit.source());
+                    String ns = sourceNamespaces.get(hit.source());
                     NodeKey key = NodeKey.parse(GraphKeys.parts(hit.key()).get(1));
                     List<List<String>> edges = graph.edgesFrom(txn, ns, key, Integer.MAX_VALUE).stream()
                             .map(KgEngine::triple).toList();
