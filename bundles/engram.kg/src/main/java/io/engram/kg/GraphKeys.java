@@ -4,14 +4,17 @@ import io.engram.kg.graph.NodeKey;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * The keyspaces of the graph and the layout of their keys. Every key starts with the namespace
- * and a 0 byte, so a namespace is one contiguous range in each keyspace; the parts after it are
+ * (shortened when long, see {@link #namespace}) and a 0 byte, so a namespace is one contiguous range in each keyspace; the parts after it are
  * separated by 0 bytes too, which no name may contain (names have no control characters), so
  * a prefix ending in 0 selects exactly one node, tag or source.
  */
@@ -31,6 +34,8 @@ final class GraphKeys {
     static final String LOWER = "kg.lower";
 
     private static final byte SEP = 0;
+    /** Longest namespace used in keys as it is; {@link #namespace} shortens longer ones. */
+    static final int MAX_NAMESPACE_KEY_BYTES = 100;
 
     private GraphKeys() {
     }
@@ -43,16 +48,38 @@ final class GraphKeys {
         return new String(bytes, from, to - from, StandardCharsets.UTF_8);
     }
 
-    /** The parts joined, each followed by a 0 byte except the last. */
+    /** The parts joined, each followed by a 0 byte except the last; the first part is a namespace. */
     static byte[] key(String... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(64);
         for (int i = 0; i < parts.length; i++) {
             if (i > 0) {
                 out.write(SEP);
             }
-            out.writeBytes(utf8(parts[i]));
+            out.writeBytes(i == 0 ? namespace(parts[0]) : utf8(parts[i]));
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A namespace as it starts a key. A workspace's namespace may be a long path; past
+     * {@link #MAX_NAMESPACE_KEY_BYTES} it is shortened to its start and a SHA-256 digest of the whole,
+     * so that node keys and relations keep their room in LMDB's 511-byte keys.
+     */
+    static byte[] namespace(String ns) {
+        byte[] bytes = utf8(ns);
+        if (bytes.length <= MAX_NAMESPACE_KEY_BYTES) {
+            return bytes;
+        }
+        int head = 60;
+        while ((bytes[head] & 0xC0) == 0x80) {
+            head--; // not inside a character
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return utf8(text(bytes, 0, head) + "#" + HexFormat.of().formatHex(digest, 0, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
     }
 
     /** The parts each followed by a 0 byte: the prefix of every key that continues them. */

@@ -23,12 +23,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The graph model in a real LMDB store: indexes in step, mention counts exact, changes all or nothing. */
+/**
+ * The graph model in a real LMDB store: indexes in step, mention counts exact (also under concurrent
+ * writers), changes all or nothing.
+ */
 class GraphModelTest {
 
     private static final String NS = "proj";
@@ -195,6 +201,54 @@ class GraphModelTest {
         assertEquals("person", node.entityType());
         assertEquals(List.of("works on Engram", "uses Java"), node.observations());
         assertEquals(node, store.read(txn -> graph.node(txn, NS, NodeKey.entity("Alice")).orElseThrow()));
+    }
+
+    @Test
+    void longNamespacesFitTheKeysAndStaySeparate() {
+        String base = "/home/someone/projects/" + "a-rather-deeply-nested-folder/".repeat(6);
+        String first = base + "first";
+        String second = base + "second";
+        NodeKey longName = NodeKey.entity("n".repeat(140));
+        store.write(txn -> graph.relate(txn, first, longName, new NodeKey(NodeType.DOCUMENT, "d".repeat(140)),
+                "r".repeat(64)));
+        store.read(txn -> {
+            assertEquals(first, graph.node(txn, first, longName).orElseThrow().namespace());
+            assertTrue(graph.node(txn, second, longName).isEmpty());
+            assertEquals(1, graph.edgesFrom(txn, first, longName, 10).size());
+            return null;
+        });
+    }
+
+    @Test
+    void writesFromManyThreadsKeepTheMentionCountExact() throws Exception {
+        int threads = 8;
+        int perThread = 40;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        NodeKey memory = new NodeKey(NodeType.MEMORY, "m" + thread + "_" + i);
+                        store.write(txn -> graph.relate(txn, NS, memory, PYTHON, Relations.MENTIONS));
+                        if (i % 4 == 0) {
+                            store.write(txn -> graph.deleteNode(txn, NS, memory));
+                        }
+                    }
+                }));
+            }
+            for (Future<?> each : done) {
+                each.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(threads * (perThread - perThread / 4), mentions(PYTHON));
+        store.read(txn -> {
+            assertMentionIndexAgrees(txn);
+            return null;
+        });
     }
 
     @Test

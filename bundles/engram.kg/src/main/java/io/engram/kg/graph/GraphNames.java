@@ -4,13 +4,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The rules every name in the graph follows, so that any namespace, node key, relation and tag
- * fits a storage key (at most 511 bytes) and can be told apart from its neighbours there.
+ * fits a storage key (at most 511 bytes; a long namespace is stored shortened with a digest) and
+ * can be told apart from its neighbours there.
  * Violations throw {@link IllegalArgumentException} with a message a user can act on.
  */
 public final class GraphNames {
 
-    /** Longest namespace, in UTF-8 bytes. */
-    public static final int MAX_NAMESPACE_BYTES = 100;
+    /** Longest namespace, in UTF-8 bytes (a workspace's namespace may be a long path). */
+    public static final int MAX_NAMESPACE_BYTES = 4096;
     /** Longest node key ({@code Type::id}), in UTF-8 bytes. */
     public static final int MAX_NODE_KEY_BYTES = 150;
     /** Longest relation name, in UTF-8 bytes. */
