@@ -51,6 +51,17 @@ class KnowledgeGraphEndToEndTest {
         return outputSchemas;
     }
 
+    /** Polls tools/list until it has {@code name} (FileInstall polls every second; a startup notice may come first). */
+    private static void awaitTool(McpProcess engram, String name) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!engram.result("tools/list", Map.of()).toString().contains("\"" + name + "\"")) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(name + " never listed\n" + engram.stderr());
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Calls a tool, checks its structured content against its listed output schema. */
     private static Map<String, Object> call(McpProcess engram, Map<String, String> schemas, String tool,
             Map<String, ?> arguments) throws Exception {
@@ -59,6 +70,32 @@ class KnowledgeGraphEndToEndTest {
         Map<String, Object> content = GSON.fromJson(result, Map.class);
         SchemaCheck.assertConforms(schemas.get(tool), content);
         return content;
+    }
+
+    @Test
+    void anotherBundleLinksItsRecordsToEntitiesInItsOwnTransaction() throws Exception {
+        Path plugin = PluginJars.build("noter", data.resolve("plugins"), Map.of());
+        try (McpProcess engram = McpProcess.start(data)) {
+            engram.initialize("2025-11-25");
+            Map<String, String> schemas = listKgTools(engram);
+            PluginJars.deploy(plugin, data.resolve("deploy"), "noter.jar");
+            awaitTool(engram, "note_add");
+
+            JsonObject stored = engram.callTool("note_add", Map.of("id", "n1", "text", "LMDB suits Java hosts",
+                    "entities", List.of("LMDB", "Java")));
+            assertFalse(stored.has("isError") && stored.get("isError").getAsBoolean(), stored + engram.stderr());
+            assertEquals(List.of(List.of("Java", 1L, "global"), List.of("LMDB", 1L, "global")),
+                    call(engram, schemas, "kg_list_entities", Map.of()).get("entities"));
+
+            JsonObject failed = engram.callTool("note_add", Map.of("id", "n2", "text", "Rust has LMDB bindings",
+                    "entities", List.of("LMDB", "Rust"), "fail", true));
+            assertTrue(failed.get("isError").getAsBoolean(), failed.toString());
+            assertEquals(List.of(List.of("Java", 1L, "global"), List.of("LMDB", 1L, "global")),
+                    call(engram, schemas, "kg_list_entities", Map.of()).get("entities"),
+                    "the failed note left no entity, edge or count behind");
+            assertEquals(List.of(List.of("Memory::n1", "Entity::LMDB", "MENTIONS", "global")),
+                    call(engram, schemas, "kg_get_entity", Map.of("entity", "LMDB")).get("relations"));
+        }
     }
 
     @Test
