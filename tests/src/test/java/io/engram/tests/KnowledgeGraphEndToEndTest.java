@@ -133,6 +133,9 @@ class KnowledgeGraphEndToEndTest {
             assertEquals(3, ((List<?>) names.get("edges")).size());
             assertEquals(false, names.get("truncated"));
             assertFalse(names.containsKey("nextCursor"));
+            JsonObject graph = engram.callToolOk("system_status", Map.of()).getAsJsonObject("graph");
+            assertEquals(4, graph.get("nodes").getAsInt(), graph.toString());
+            assertEquals(3, graph.get("edges").getAsInt(), graph.toString());
             assertEquals(0, engram.closeStdinAndWait(Duration.ofSeconds(5)), engram.stderr());
         }
         try (McpProcess again = McpProcess.start(data)) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The arguments the kg tools share, each checked with a message naming the field, and the
@@ -71,7 +72,7 @@ final class KgArguments {
     }
 
     private static List<String> strings(String field, List<Object> values,
-            java.util.function.UnaryOperator<String> check) {
+            UnaryOperator<String> check) {
         List<String> strings = new ArrayList<>(values.size());
         for (int i = 0; i < values.size(); i++) {
             String item = field + "[" + i + "]";

@@ -2,13 +2,14 @@ package io.engram.kg;
 
 import io.engram.api.store.ReadTxn;
 import io.engram.api.store.Store;
+import io.engram.api.store.StoreException;
+import io.engram.api.store.StoreStatus;
 import io.engram.kg.graph.Edge;
 import io.engram.kg.graph.GraphNames;
 import io.engram.kg.graph.Node;
 import io.engram.kg.graph.NodeDeletion;
 import io.engram.kg.graph.NodeKey;
 import io.engram.kg.graph.NodeType;
-import io.engram.kg.graph.Relations;
 import io.engram.kg.graph.TagChange;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -277,12 +278,27 @@ public class KgEngine {
                 hit -> List.of(GraphKeys.parts(hit.key()).get(part), namespaces.get(hit.source()))));
     }
 
-    private static String kind(String tool, List<String> namespaces) {
-        return tool + "|" + String.join("|", namespaces);
+    /**
+     * Nodes and edges in every namespace, or null while the store is not open (a status request
+     * must not wait for storage). Two O(1) counts.
+     */
+    public Map<String, Object> counts() {
+        if (store.status().state() != StoreStatus.State.OPEN) {
+            return null;
+        }
+        try {
+            return store.read(txn -> {
+                Map<String, Object> counts = new LinkedHashMap<>();
+                counts.put("nodes", txn.count(GraphKeys.NODES));
+                counts.put("edges", txn.count(GraphKeys.OUT));
+                return counts;
+            });
+        } catch (StoreException e) {
+            return null; // closed between the check and the read
+        }
     }
 
-    /** Checks that a relation name is valid, normalised, for echoing it back. */
-    static String relation(String relation) {
-        return Relations.normalize(relation);
+    private static String kind(String tool, List<String> namespaces) {
+        return tool + "|" + String.join("|", namespaces);
     }
 }
