@@ -31,6 +31,8 @@ public class KgEngine {
 
     /** Most distinct documents get_entity lists; docCount still counts them all. */
     static final int MAX_DOCS = 50;
+    /** About what kg_get_entity's fixed fields (names, type, counts, times) take. */
+    private static final int ENTITY_FIELDS_CHARS = 300;
 
     private final Store store;
     private final GraphModel graph;
@@ -132,10 +134,14 @@ public class KgEngine {
         List<Paging.Source> sources = List.of(
                 new Paging.Source(GraphKeys.OUT, GraphKeys.prefix(ns, node.key().toString())),
                 new Paging.Source(GraphKeys.IN, GraphKeys.prefix(ns, node.key().toString())));
+        List<String> someDocs = docs.stream().limit(MAX_DOCS).toList();
+        // the entity's own fields share the budget with its relations
+        int ownChars = Paging.chars(node.observations()) + Paging.chars(node.tags()) + Paging.chars(someDocs)
+                + ENTITY_FIELDS_CHARS;
         Paging.Page relations = Paging.page(txn, kind("get_entity", List.of(ns, node.key().toString())), sources,
-                Paging.SOURCE_ORDER, cursor, limit, settings.responseBudgetChars(),
+                Paging.SOURCE_ORDER, cursor, limit, Math.max(0, settings.responseBudgetChars() - ownChars),
                 hit -> triple(GraphModel.edge(ns, hit.key(), hit.source() == 0)));
-        return new EntityView(node, docs.stream().limit(MAX_DOCS).toList(), docs.size(), relations);
+        return new EntityView(node, someDocs, docs.size(), relations);
     }
 
     private static void addDocument(Set<String> docs, NodeKey key) {

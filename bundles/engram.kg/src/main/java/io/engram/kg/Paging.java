@@ -96,7 +96,7 @@ final class Paging {
             }
             Object item = render.apply(hit);
             if (item != null) {
-                int size = GSON.toJson(item).length() + 1;
+                int size = chars(item) + 1;
                 if (taken > 0 && used + size > budgetChars) {
                     truncated = true;
                     break;
@@ -109,6 +109,11 @@ final class Paging {
         }
         String next = taken < candidates.size() ? encode(kind, last) : null;
         return new Page(items, next, truncated);
+    }
+
+    /** The length of {@code value} as JSON: what it costs in an answer. */
+    static int chars(Object value) {
+        return GSON.toJson(value).length();
     }
 
     private static void collect(ReadTxn txn, int index, Source source, byte[] start, int max, List<Hit> into) {

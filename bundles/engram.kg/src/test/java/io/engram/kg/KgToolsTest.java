@@ -375,6 +375,17 @@ class KgToolsTest {
         assertTrue(new Gson().toJson(page.get("nodes")).length() <= 600 + count, "within the budget");
         assertEquals(40, allPages(readGraph, PROJ_A, "nodes").size(), "the rest follows through the cursor");
         assertEquals(40, allPages(listEntities, PROJ_A, "entities").size());
+
+        // an entity's own observations share the budget with its relations
+        for (int i = 0; i < 10; i++) {
+            call(createRelation, "src", "Hub", "dst", "SomeRatherLongEntityName" + i);
+        }
+        assertTrue((Long) call(getEntity, "entity", "Hub").get("count") > 1);
+        call(createEntity, "entity", "Hub", "observations", List.of("x".repeat(500)));
+        Map<String, Object> crowded = call(getEntity, "entity", "Hub");
+        assertEquals(true, crowded.get("truncated"));
+        assertEquals(1L, crowded.get("count"), "at least one relation per page, so paging moves on");
+        assertEquals(10, allPages(getEntity, PROJ_A, "relations", "entity", "Hub").size());
     }
 
     @Test
