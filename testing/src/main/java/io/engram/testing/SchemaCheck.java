@@ -30,7 +30,7 @@ public final class SchemaCheck {
      * description, and portable object schemas for input and output.
      */
     public static void assertDescribedTool(io.engram.api.tool.Tool tool, String family) {
-        assertTrue(tool.name().matches(family + "_[a-z]+"), tool.name());
+        assertTrue(tool.name().matches(family + "(_[a-z]+)+"), tool.name());
         assertNotNull(tool.title());
         assertTrue(!tool.description().isBlank(), tool.name() + " has a description");
         assertPortableObjectSchema(tool.inputSchema());

@@ -56,6 +56,10 @@ class DeployFolderEndToEndTest {
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-06-18");
             assertFalse(listedTools(engram).contains("time_now"), "not deployed yet");
+            // On a first start the host may send list_changed for its own startup registrations while this
+            // first tools/list waits for startup to settle (engram.mcp notifies a client that has not listed
+            // yet); it arrives before the list, so dropping it here keeps the wait below for the deploy.
+            engram.notifications.clear();
             assertTrue(Files.isDirectory(deploy), "the host creates the deploy folder");
 
             // Write beside the target and rename, so the watcher never sees half a jar.

@@ -88,6 +88,20 @@ class InFrameworkTest {
     }
 
     @Test
+    void theKnowledgeGraphIsAServiceOtherBundlesCanImport() throws Exception {
+        Bundle kg = bundle("engram.kg");
+        assertEquals(Bundle.ACTIVE, kg.getState());
+        String exports = kg.getHeaders().get("Export-Package");
+        assertTrue(exports.startsWith("io.engram.kg.graph;version=\"0.1.0\""), exports);
+        assertFalse(exports.contains("io.engram.kg;") || exports.contains("io.engram.kg,"), "the tools stay private");
+        ServiceReference<?>[] graphs = host.framework().getBundleContext()
+                .getAllServiceReferences("io.engram.kg.graph.KnowledgeGraph", null);
+        assertNotNull(graphs, "KnowledgeGraph service registered");
+        assertEquals("engram.kg", graphs[0].getBundle().getSymbolicName());
+        assertTrue(listedTools().containsAll(KnowledgeGraphEndToEndTest.KG_TOOLS));
+    }
+
+    @Test
     void toolsGoAndComeWithTheirBundleAndClientsAreTold() throws Exception {
         String id = client.callToolOk("memory_add", Map.of("content", "kept while the family is off",
                 "layer_hint", "LTM")).get("id").getAsString();

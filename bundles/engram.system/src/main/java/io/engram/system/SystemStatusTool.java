@@ -105,6 +105,14 @@ public class SystemStatusTool extends AbstractTool {
                     "stm_count": {"type": "integer", "description": "Visible short-term memories (absent while storage is not open)."},
                     "ltm_count": {"type": "integer", "description": "Long-term memories (absent while storage is not open)."}
                   }
+                },
+                "graph": {
+                  "type": "object",
+                  "description": "The knowledge graph, all namespaces (absent without engram.kg; empty while storage is not open).",
+                  "properties": {
+                    "nodes": {"type": "integer", "description": "Entities, documents, memories and episodes in the graph."},
+                    "edges": {"type": "integer", "description": "Relations between them."}
+                  }
                 }
               },
               "required": ["uptime_ms", "health", "storage", "memory"]
@@ -114,7 +122,8 @@ public class SystemStatusTool extends AbstractTool {
     private static final String DESCRIPTION =
             "Report the health of this Engram server: uptime, the store (path, open state and last open error,"
             + " size on disk, map size and use, entries per keyspace, reader slots and the processes using it),"
-            + " call latency and counts, process memory and the number of short- and long-term memories."
+            + " call latency and counts, process memory, the number of short- and long-term memories and the"
+            + " knowledge graph's nodes and edges."
             + " health is \"degraded\" when storage is not open or a part reports a problem; problems says why."
             + " Answers even while storage is unavailable.";
 
