@@ -105,6 +105,7 @@ class InFrameworkTest {
     void toolsGoAndComeWithTheirBundleAndClientsAreTold() throws Exception {
         String id = client.callToolOk("memory_add", Map.of("content", "kept while the family is off",
                 "layer_hint", "LTM")).get("id").getAsString();
+        assertTrue(listedTools().contains("memory_add")); // as IDEs do; a client that never listed is not told
         client.notifications.clear();
 
         bundle("engram.memory").stop();

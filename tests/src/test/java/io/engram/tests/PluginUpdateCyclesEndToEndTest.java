@@ -226,6 +226,7 @@ class PluginUpdateCyclesEndToEndTest {
         long began = System.nanoTime();
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-06-18");
+            engram.result("tools/list", Map.of()); // as IDEs do: list_changed is for clients that have listed
             long pid = engram.process.pid();
             TimeNowFailures timeNowFailures = new TimeNowFailures();
             long firstModified = System.currentTimeMillis();

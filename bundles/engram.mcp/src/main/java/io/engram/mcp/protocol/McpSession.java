@@ -460,8 +460,10 @@ public final class McpSession implements AutoCloseable {
     }
 
     private void sendListChanged() {
-        // Changes that happened before the client's last tools/list (startup registrations) are not news to it.
-        if (clientInitialized && !sameTools(lastListed, catalog.tools())) {
+        // Changes that happened before the client's last tools/list (startup registrations) are not news to it,
+        // and a client that has not listed yet has no list to refresh: its first tools/list is current.
+        List<ToolDescriptor> listed = lastListed;
+        if (clientInitialized && listed != null && !sameTools(listed, catalog.tools())) {
             notifyClient("notifications/tools/list_changed", null);
         }
     }

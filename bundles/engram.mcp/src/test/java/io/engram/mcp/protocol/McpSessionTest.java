@@ -447,12 +447,16 @@ class McpSessionTest {
     }
 
     @Test
-    void toolListChangesAreAnnouncedToInitializedSessions() throws Exception {
+    void toolListChangesAreAnnouncedToInitializedSessionsThatHaveListed() throws Exception {
         start().result("0", "initialize", "{\"protocolVersion\":\"2025-11-25\"}");
         harness.add(TestTool.text("early_tool", NO_ARGS, (args, ctx) -> ToolResult.text("x")));
         harness.assertNothingSent(300);
 
         harness.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        harness.add(TestTool.text("unlisted_tool", NO_ARGS, (args, ctx) -> ToolResult.text("x")));
+        harness.assertNothingSent(300); // nothing listed yet, so nothing is stale: its first tools/list is current
+
+        assertTrue(harness.result("\"l1\"", "tools/list", "{}").toString().contains("unlisted_tool"));
         harness.add(TestTool.text("late_tool", NO_ARGS, (args, ctx) -> ToolResult.text("x")));
         assertEquals("notifications/tools/list_changed", harness.next().getAsJsonObject().get("method").getAsString());
     }
