@@ -1,6 +1,7 @@
 package io.engram.kg;
 
 import io.engram.api.config.ConfigReader;
+import io.engram.api.store.DynamicStore;
 import io.engram.api.store.Store;
 import java.time.Clock;
 import java.util.Map;
@@ -52,17 +53,17 @@ public class KgService extends KgEngine {
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
 
-    private final StoreHandle storeHandle;
+    private final DynamicStore storage;
     private volatile Config config = SETTINGS.defaults();
 
     @Activate
     public KgService(Config config, Map<String, Object> properties) {
-        this(new StoreHandle(STORE_WAIT_MS), config, properties);
+        this(new DynamicStore(STORE_WAIT_MS), config, properties);
     }
 
-    private KgService(StoreHandle storeHandle, Config config, Map<String, Object> properties) {
-        super(storeHandle, Clock.systemUTC(), KgSettings.DEFAULTS);
-        this.storeHandle = storeHandle;
+    private KgService(DynamicStore storage, Config config, Map<String, Object> properties) {
+        super(storage, Clock.systemUTC(), KgSettings.DEFAULTS);
+        this.storage = storage;
         modified(config, properties);
     }
 
@@ -70,11 +71,11 @@ public class KgService extends KgEngine {
     @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindStore(Store store) {
-        storeHandle.set(store);
+        storage.set(store);
     }
 
     void unbindStore(Store store) {
-        storeHandle.unset(store);
+        storage.unset(store);
     }
 
     @Modified

@@ -1,6 +1,7 @@
 package io.engram.memory;
 
 import io.engram.api.config.ConfigReader;
+import io.engram.api.store.DynamicStore;
 import io.engram.api.store.Store;
 import java.time.Clock;
 import java.util.Map;
@@ -57,17 +58,17 @@ public class MemoryService extends MemoryEngine {
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
 
-    private final StoreHandle storeHandle;
+    private final DynamicStore storage;
     private volatile Config config = SETTINGS.defaults();
 
     @Activate
     public MemoryService(Config config, Map<String, Object> properties) {
-        this(new StoreHandle(STORE_WAIT_MS), config, properties);
+        this(new DynamicStore(STORE_WAIT_MS), config, properties);
     }
 
-    private MemoryService(StoreHandle storeHandle, Config config, Map<String, Object> properties) {
-        super(storeHandle, Clock.systemUTC(), MemorySettings.DEFAULTS);
-        this.storeHandle = storeHandle;
+    private MemoryService(DynamicStore storage, Config config, Map<String, Object> properties) {
+        super(storage, Clock.systemUTC(), MemorySettings.DEFAULTS);
+        this.storage = storage;
         modified(config, properties);
     }
 
@@ -75,11 +76,11 @@ public class MemoryService extends MemoryEngine {
     @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void bindStore(Store store) {
-        storeHandle.set(store);
+        storage.set(store);
     }
 
     void unbindStore(Store store) {
-        storeHandle.unset(store);
+        storage.unset(store);
     }
 
     @Modified

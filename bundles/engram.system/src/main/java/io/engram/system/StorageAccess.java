@@ -1,5 +1,6 @@
 package io.engram.system;
 
+import io.engram.api.store.ServiceSlot;
 import io.engram.api.store.Store;
 import io.engram.api.store.StoreAdmin;
 import io.engram.api.store.StoreStatus;

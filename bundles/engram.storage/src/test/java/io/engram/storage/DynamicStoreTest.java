@@ -1,13 +1,12 @@
-package io.engram.memory;
+package io.engram.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.engram.api.store.DynamicStore;
 import io.engram.api.store.StoreUnavailableException;
-import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The memory service keeps serving across a storage bundle restart, within a bound. */
-class StoreHandleTest {
+/** A tool family's Store keeps serving across a storage bundle restart, within a bound (against the real LmdbStore). */
+class DynamicStoreTest {
 
     @TempDir
     Path dir;
@@ -26,7 +25,7 @@ class StoreHandleTest {
 
     @Test
     void aCallMadeWhileStorageIsAwayWaitsForItsReturn() throws Exception {
-        StoreHandle handle = new StoreHandle(5_000);
+        DynamicStore handle = new DynamicStore(5_000);
         CompletableFuture<byte[]> call = CompletableFuture.supplyAsync(() -> {
             handle.write(txn -> {
                 txn.put("memory.test", KEY, new byte[] {1});
@@ -46,7 +45,7 @@ class StoreHandleTest {
 
     @Test
     void aWriteRefusedByAClosingStoreRunsOnItsReplacement() throws Exception {
-        StoreHandle handle = new StoreHandle(5_000);
+        DynamicStore handle = new DynamicStore(5_000);
         try (LmdbStore leaving = new LmdbStore(StoreSettings.defaults(dir.resolve("old")));
                 LmdbStore replacement = new LmdbStore(StoreSettings.defaults(dir.resolve("new")))) {
             leaving.start();
@@ -68,7 +67,7 @@ class StoreHandleTest {
 
     @Test
     void aCallFailsClearlyWhenStorageDoesNotReturnInTime() {
-        StoreHandle handle = new StoreHandle(100);
+        DynamicStore handle = new DynamicStore(100);
         StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
                 () -> handle.read(txn -> txn.count("memory.test")));
         assertEquals("storage unavailable: the storage bundle is not running", e.getMessage());
@@ -76,7 +75,7 @@ class StoreHandleTest {
 
     @Test
     void unbindingAnOldStoreKeepsItsReplacement() throws Exception {
-        StoreHandle handle = new StoreHandle(100);
+        DynamicStore handle = new DynamicStore(100);
         try (LmdbStore first = new LmdbStore(StoreSettings.defaults(dir.resolve("a")));
                 LmdbStore second = new LmdbStore(StoreSettings.defaults(dir.resolve("b")))) {
             first.start();

@@ -1,22 +1,26 @@
-package io.engram.system;
+package io.engram.api.store;
 
-import io.engram.api.store.StoreUnavailableException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A storage service as it comes and goes (the storage bundle being updated or restarted). The
- * system tools stay listed meanwhile: a call waits a bounded time for the service to be back,
- * then answers "storage unavailable".
+ * A storage service (Store, StoreAdmin) bound through a dynamic optional reference, as it comes
+ * and goes while the storage bundle is updated or restarted. Bind and unbind methods call
+ * {@link #set} and {@link #unset}; a call takes the service with {@link #await}, which waits a
+ * bounded time for it to be back, then throws {@link StoreUnavailableException}. So a tool
+ * family stays listed while storage restarts instead of vanishing with it.
+ *
+ * @param <T> the service type
  */
-final class ServiceSlot<T> {
+public final class ServiceSlot<T> {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private T current;
 
-    void set(T service) {
+    /** Binds {@code service}, replacing any other; wakes calls waiting for one. */
+    public void set(T service) {
         lock.lock();
         try {
             current = service;
@@ -26,8 +30,8 @@ final class ServiceSlot<T> {
         }
     }
 
-    /** Clears the slot if it still holds {@code leaving} (a replacement may already be set). */
-    void unset(T leaving) {
+    /** Unbinds {@code leaving} if it is still the bound one (a replacement may already be set). */
+    public void unset(T leaving) {
         lock.lock();
         try {
             if (current == leaving) {
@@ -39,7 +43,7 @@ final class ServiceSlot<T> {
     }
 
     /** The service now, or null; never waits. */
-    T current() {
+    public T current() {
         lock.lock();
         try {
             return current;
@@ -48,12 +52,20 @@ final class ServiceSlot<T> {
         }
     }
 
-    /** The service, waiting up to {@code waitMs} for it to come back. */
-    T await(long waitMs) {
+    /** The service, waiting up to {@code waitMs} for one to be bound. */
+    public T await(long waitMs) {
+        return await(waitMs, null);
+    }
+
+    /**
+     * The service, waiting up to {@code waitMs} while none is bound or only {@code leaving} (one
+     * the caller found closing, whose replacement is about to be bound).
+     */
+    public T await(long waitMs, T leaving) {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(waitMs);
-            while (current == null) {
+            while (current == null || current == leaving) {
                 if (nanos <= 0) {
                     throw new StoreUnavailableException("the storage bundle is not running", false, null);
                 }
