@@ -44,7 +44,9 @@ final class SessionHarness implements AutoCloseable {
         for (Tool tool : tools) {
             add(tool);
         }
-        awaitQuiet(notices);
+        if (tools.length > 0) {
+            awaitQuiet(notices);
+        }
         registry.removeChangeListener(listener);
         // the registry's notices of the tools above are over: the session hears only of later changes
         session = new McpSession(registry, metrics, sent::add, workers, settings, FALLBACK);
