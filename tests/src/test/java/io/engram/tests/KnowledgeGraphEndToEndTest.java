@@ -25,6 +25,8 @@ class KnowledgeGraphEndToEndTest {
     static final Set<String> KG_TOOLS = Set.of("kg_list_entities", "kg_get_entity", "kg_create_entity",
             "kg_create_relation", "kg_search_nodes", "kg_read_graph", "kg_tag_entity", "kg_get_tags", "kg_remove_tag",
             "kg_delete_entity", "kg_delete_relation");
+    /** The workspace every host here serves (ENGRAM_NAMESPACE), where writes land and which reads name. */
+    private static final String WORKSPACE = "/work/kg-end-to-end";
 
     // integers as Long, as SchemaCheck expects them
     private static final Gson GSON = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
@@ -75,7 +77,7 @@ class KnowledgeGraphEndToEndTest {
     @Test
     void anotherBundleLinksItsRecordsToEntitiesInItsOwnTransaction() throws Exception {
         Path plugin = PluginJars.build("noter", data.resolve("plugins"), Map.of());
-        try (McpProcess engram = McpProcess.start(data)) {
+        try (McpProcess engram = McpProcess.start(data, Map.of("ENGRAM_NAMESPACE", WORKSPACE))) {
             engram.initialize("2025-11-25");
             Map<String, String> schemas = listKgTools(engram);
             PluginJars.deploy(plugin, data.resolve("deploy"), "noter.jar");
@@ -84,23 +86,23 @@ class KnowledgeGraphEndToEndTest {
             JsonObject stored = engram.callTool("note_add", Map.of("id", "n1", "text", "LMDB suits Java hosts",
                     "entities", List.of("LMDB", "Java")));
             assertFalse(stored.has("isError") && stored.get("isError").getAsBoolean(), stored + engram.stderr());
-            assertEquals(List.of(List.of("Java", 1L, "global"), List.of("LMDB", 1L, "global")),
+            assertEquals(List.of(List.of("Java", 1L, WORKSPACE), List.of("LMDB", 1L, WORKSPACE)),
                     call(engram, schemas, "kg_list_entities", Map.of()).get("entities"));
 
             JsonObject failed = engram.callTool("note_add", Map.of("id", "n2", "text", "Rust has LMDB bindings",
                     "entities", List.of("LMDB", "Rust"), "fail", true));
             assertTrue(failed.get("isError").getAsBoolean(), failed.toString());
-            assertEquals(List.of(List.of("Java", 1L, "global"), List.of("LMDB", 1L, "global")),
+            assertEquals(List.of(List.of("Java", 1L, WORKSPACE), List.of("LMDB", 1L, WORKSPACE)),
                     call(engram, schemas, "kg_list_entities", Map.of()).get("entities"),
                     "the failed note left no entity, edge or count behind");
-            assertEquals(List.of(List.of("Memory::n1", "Entity::LMDB", "MENTIONS", "global")),
+            assertEquals(List.of(List.of("Memory::n1", "Entity::LMDB", "MENTIONS", WORKSPACE)),
                     call(engram, schemas, "kg_get_entity", Map.of("entity", "LMDB")).get("relations"));
         }
     }
 
     @Test
     void createRelateReadAndDeleteThroughTheRealHost() throws Exception {
-        try (McpProcess engram = McpProcess.start(data)) {
+        try (McpProcess engram = McpProcess.start(data, Map.of("ENGRAM_NAMESPACE", WORKSPACE))) {
             engram.initialize("2025-11-25");
             Map<String, String> schemas = listKgTools(engram);
 
@@ -124,12 +126,12 @@ class KnowledgeGraphEndToEndTest {
             Map<String, Object> node = (Map<String, Object>) entity.get("node");
             assertEquals(1L, node.get("mentionCount"));
             assertEquals(List.of("storage"), node.get("tags"));
-            assertEquals(List.of(List.of("LMDB", 1L, "global"), List.of("Engram", 0L, "global")),
+            assertEquals(List.of(List.of("LMDB", 1L, WORKSPACE), List.of("Engram", 0L, WORKSPACE)),
                     call(engram, schemas, "kg_list_entities", Map.of()).get("entities"));
 
             Map<String, Object> names = call(engram, schemas, "kg_read_graph", Map.of("namesOnly", true));
-            assertEquals(List.of(List.of("Entity::Engram", "global"), List.of("Entity::LMDB", "global"),
-                    List.of("Document::notes.md", "global"), List.of("Memory::mem_1", "global")), names.get("nodeKeys"));
+            assertEquals(List.of(List.of("Entity::Engram", WORKSPACE), List.of("Entity::LMDB", WORKSPACE),
+                    List.of("Document::notes.md", WORKSPACE), List.of("Memory::mem_1", WORKSPACE)), names.get("nodeKeys"));
             assertEquals(3, ((List<?>) names.get("edges")).size());
             assertEquals(false, names.get("truncated"));
             assertFalse(names.containsKey("nextCursor"));
@@ -138,10 +140,10 @@ class KnowledgeGraphEndToEndTest {
             assertEquals(3, graph.get("edges").getAsInt(), graph.toString());
             assertEquals(0, engram.closeStdinAndWait(Duration.ofSeconds(5)), engram.stderr());
         }
-        try (McpProcess again = McpProcess.start(data)) {
+        try (McpProcess again = McpProcess.start(data, Map.of("ENGRAM_NAMESPACE", WORKSPACE))) {
             again.initialize("2025-06-18");
             Map<String, String> schemas = listKgTools(again);
-            assertEquals(List.of(List.of("storage", "global")),
+            assertEquals(List.of(List.of("storage", WORKSPACE)),
                     call(again, schemas, "kg_get_tags", Map.of()).get("tags"), "the graph survived the restart");
             Map<String, Object> deleted = call(again, schemas, "kg_delete_entity", Map.of("entity", "LMDB"));
             assertEquals(4L, deleted.get("removedItems"), "three relations and a tag");
