@@ -92,7 +92,31 @@ class MentionsEndToEndTest {
             engram.callToolOk("memory_update", Map.of("id", id, "content", "I like Rust"));
             assertTrue(engram.callToolOk("memory_delete", Map.of("id", id)).get("deleted").getAsBoolean());
             assertFalse(engram.stderr().contains("SEVERE") || engram.stderr().contains("WARNING"), engram.stderr());
+
+            // the graph turned on while the host runs: memories added from then on are linked
+            Files.writeString(list, Files.readString(list).replace("\n#engram.kg\n", "\nengram.kg\n"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+            while (tool(engram, "kg_list_entities") == null) {
+                assertTrue(System.nanoTime() < deadline, "engram.kg never started\n" + engram.stderr());
+                Thread.sleep(100);
+            }
+            JsonObject linked = awaitLinked(engram);
+            assertEquals("[\"Rust\"]", linked.get("entities").toString(), linked.toString());
+            assertFalse(engram.stderr().contains("SEVERE") || engram.stderr().contains("WARNING"), engram.stderr());
             assertEquals(0, engram.closeStdinAndWait(Duration.ofSeconds(5)), engram.stderr());
+        }
+    }
+
+    /** memory_add once the mention links are bound (they follow the graph's service a moment after its tools). */
+    private static JsonObject awaitLinked(McpProcess engram) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            JsonObject added = engram.callToolOk("memory_add", Map.of("content", "Rust again",
+                    "entities", List.of("Rust")));
+            if (added.has("entities") || System.nanoTime() > deadline) {
+                return added;
+            }
+            Thread.sleep(100);
         }
     }
 }
