@@ -66,7 +66,9 @@ class MentionsEndToEndTest {
             JsonObject bad = engram.callTool("memory_add", Map.of("content", "x", "entities", List.of("ok", " ")));
             assertTrue(bad.toString().contains("entities[1]"), bad.toString());
 
-            assertTrue(engram.callToolOk("memory_delete", Map.of("id", id)).get("deleted").getAsBoolean());
+            JsonObject deleted = engram.callToolOk("memory_delete", Map.of("id", id));
+            assertTrue(deleted.get("deleted").getAsBoolean());
+            assertEquals(2, deleted.get("cascaded").getAsInt(), "its links to Python and Rust");
             assertEquals(List.of(List.of("Python", 1L, "proj"), List.of("Rust", 0L, "proj")), entities(engram));
             assertEquals(0, engram.closeStdinAndWait(Duration.ofSeconds(5)), engram.stderr());
         }

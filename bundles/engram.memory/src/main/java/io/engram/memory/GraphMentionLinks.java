@@ -124,11 +124,12 @@ public class GraphMentionLinks implements MentionLinks {
     }
 
     @Override
-    public void unlink(WriteTxn txn, String memoryId, String namespace) {
+    public int unlink(WriteTxn txn, String memoryId, String namespace) {
         NodeKey memory = new NodeKey(NodeType.MEMORY, memoryId);
-        graph.deleteNode(txn, namespace, memory);
+        int removed = graph.deleteNode(txn, namespace, memory).edgesRemoved();
         if (!namespace.equals(GLOBAL)) {
-            graph.deleteNode(txn, GLOBAL, memory);
+            removed += graph.deleteNode(txn, GLOBAL, memory).edgesRemoved();
         }
+        return removed;
     }
 }

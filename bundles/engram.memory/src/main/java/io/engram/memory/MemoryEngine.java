@@ -64,9 +64,16 @@ public class MemoryEngine {
         this.links = links;
     }
 
-    /** Links memories to entities from now on ({@code null}: no more). */
-    protected void setMentionLinks(MentionLinks newLinks) {
+    /** Links memories to entities through {@code newLinks} from now on. */
+    protected synchronized void setMentionLinks(MentionLinks newLinks) {
         links = newLinks;
+    }
+
+    /** Stops linking through {@code leaving}, unless another has replaced it already. */
+    protected synchronized void unsetMentionLinks(MentionLinks leaving) {
+        if (links == leaving) {
+            links = null;
+        }
     }
 
     /** The settings in force. */
@@ -209,7 +216,7 @@ public class MemoryEngine {
      */
     public DeleteOutcome delete(String id, boolean backup) {
         if (!MemoryIds.isWellFormed(id)) {
-            return new DeleteOutcome(false, false);
+            return new DeleteOutcome(false, false, 0);
         }
         long now = clock.millis();
         byte[] key = key(id);
@@ -217,7 +224,7 @@ public class MemoryEngine {
         return store.write(txn -> {
             Memory current = visibleOrPurged(txn, mentions, key, now);
             if (current == null) {
-                return new DeleteOutcome(false, false);
+                return new DeleteOutcome(false, false, 0);
             }
             if (backup) {
                 JsonObject deleted = GSON.toJsonTree(current).getAsJsonObject();
@@ -225,10 +232,8 @@ public class MemoryEngine {
                 txn.put(BACKUP, key, GSON.toJson(deleted).getBytes(StandardCharsets.UTF_8));
             }
             txn.delete(RECORDS, key);
-            if (mentions != null) {
-                mentions.unlink(txn, current.id(), current.namespace());
-            }
-            return new DeleteOutcome(true, backup);
+            int cascaded = mentions == null ? 0 : mentions.unlink(txn, current.id(), current.namespace());
+            return new DeleteOutcome(true, backup, cascaded);
         });
     }
 

@@ -13,8 +13,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -106,12 +106,12 @@ public class MemoryService extends MemoryEngine {
     }
 
     void unbindMentionLinks(MentionLinks links) {
-        setMentionLinks(null);
+        unsetMentionLinks(links);
     }
 
     @Deactivate
     void deactivate() {
-        sweeper.shutdownNow();
+        sweeper.shutdown(); // a sweep under way ends with its transaction
     }
 
     /** Deletes expired memories with their links, so that an expired memory stops counting as a mention. */
@@ -124,7 +124,7 @@ public class MemoryService extends MemoryEngine {
         } catch (StoreException e) {
             LOG.log(Level.FINE, "Expired memories not swept: storage unavailable", e);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Sweeping expired memories failed", e);
+            LOG.log(sweeper.isShutdown() ? Level.FINE : Level.WARNING, "Sweeping expired memories failed", e);
         }
     }
 

@@ -26,6 +26,10 @@ public interface MentionLinks {
      */
     List<String> link(WriteTxn txn, String memoryId, String namespace, String content, List<String> named);
 
-    /** Removes the memory's node and its links (the entities' mention counts go down). */
-    void unlink(WriteTxn txn, String memoryId, String namespace);
+    /**
+     * Removes the memory's node and its links (the entities' mention counts go down).
+     *
+     * @return the links removed
+     */
+    int unlink(WriteTxn txn, String memoryId, String namespace);
 }
