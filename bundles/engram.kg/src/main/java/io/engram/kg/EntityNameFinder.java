@@ -40,6 +40,9 @@ final class EntityNameFinder {
     /** The entities named in {@code text}, each once, in the order they first occur. */
     static List<NodeKey> find(ReadTxn txn, String ns, String text) {
         EntityNameFinder finder = new EntityNameFinder(txn, ns);
+        if (!finder.anyEntity()) {
+            return List.of(); // one seek instead of one per word, for a namespace without entities (often global)
+        }
         String normalized = normalize(text);
         Set<NodeKey> found = new LinkedHashSet<>();
         int i = 0;
@@ -60,6 +63,15 @@ final class EntityNameFinder {
             }
         }
         return new ArrayList<>(found);
+    }
+
+    private boolean anyEntity() {
+        boolean[] any = new boolean[1];
+        txn.scanPrefix(GraphKeys.LOWER, prefix, (key, value) -> {
+            any[0] = true;
+            return false;
+        });
+        return any[0];
     }
 
     /** Lower case, every run of white space one space. */

@@ -98,6 +98,9 @@ class EntityNameFinderTest {
         assertEquals(List.of("Java"), found("Java and Kotlin"));
         assertEquals(List.of(NodeKey.entity("Kotlin")),
                 store.read(txn -> graph.entitiesNamedIn(txn, "other", "kotlin")));
+        assertEquals(List.of(), store.read(txn -> graph.entitiesNamedIn(txn, "prefix-of-nothing", "Java Kotlin")));
+        store.write(txn -> graph.ensureNode(txn, "docs-only", new NodeKey(NodeType.DOCUMENT, "Java")));
+        assertEquals(List.of(), store.read(txn -> graph.entitiesNamedIn(txn, "docs-only", "Java")));
     }
 
     @Test
