@@ -215,6 +215,11 @@ public class GraphModel implements KnowledgeGraph {
     }
 
     @Override
+    public List<NodeKey> entitiesNamedIn(ReadTxn txn, String namespace, String text) {
+        return EntityNameFinder.find(txn, GraphNames.namespace(namespace), text);
+    }
+
+    @Override
     public List<Edge> edgesFrom(ReadTxn txn, String namespace, NodeKey key, int limit) {
         return edges(txn, GraphKeys.OUT, GraphNames.namespace(namespace), key, limit, true);
     }

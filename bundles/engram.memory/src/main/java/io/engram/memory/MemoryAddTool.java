@@ -61,6 +61,11 @@ public class MemoryAddTool extends AbstractTool {
                 "namespace": {
                   "type": "string",
                   "description": "Where the memory belongs. Leave it out for the current workspace; \\"global\\" shares it with every workspace (use it for knowledge meant for all projects)."
+                },
+                "entities": {
+                  "type": "array",
+                  "items": {"type": "string"},
+                  "description": "Knowledge-graph entities this memory is about, besides the known ones its content names (those are linked anyway); missing ones are created, e.g. [\\"Rust\\"]."
                 }
               },
               "required": ["content"]
@@ -76,7 +81,12 @@ public class MemoryAddTool extends AbstractTool {
                 "layer": {"type": "string", "enum": ["STM", "LTM"]},
                 "version": {"type": "integer", "description": "1 for a new memory."},
                 "created_at": {"type": "integer", "description": "Creation time, epoch milliseconds."},
-                "expires_at": {"type": "integer", "description": "When a short-term memory expires, epoch milliseconds; absent for LTM."}
+                "expires_at": {"type": "integer", "description": "When a short-term memory expires, epoch milliseconds; absent for LTM."},
+                "entities": {
+                  "type": "array",
+                  "items": {"type": "string"},
+                  "description": "The knowledge-graph entities the memory was linked to (MENTIONS); absent when the knowledge graph is not running."
+                }
               },
               "required": ["id", "namespace", "layer", "version", "created_at"]
             }
@@ -86,7 +96,8 @@ public class MemoryAddTool extends AbstractTool {
             "Save a memory (a fact, decision, preference or piece of context) so it can be found in later"
             + " conversations with memory_search. Memories are short-term (STM) by default and expire after"
             + " a while (1 hour by default); pass layer_hint \"LTM\" for anything worth keeping. It belongs to the"
-            + " current workspace unless namespace says otherwise (\"global\": every workspace). Returns the new id.";
+            + " current workspace unless namespace says otherwise (\"global\": every workspace). It is linked to the"
+            + " knowledge-graph entities its content names (and to those listed in entities). Returns the new id.";
 
     private final MemoryEngine memory;
 
@@ -106,8 +117,10 @@ public class MemoryAddTool extends AbstractTool {
                 Layer.fromArgument("layer_hint", arguments.optString("layer_hint", null), Layer.STM),
                 MemoryArguments.optText(arguments, "session_id"),
                 MemoryArguments.optText(arguments, "episode_id"),
-                namespace(arguments, context));
-        Memory added = memory.add(request);
+                namespace(arguments, context),
+                entities(arguments.optList("entities")));
+        AddOutcome outcome = memory.addLinked(request);
+        Memory added = outcome.memory();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", added.id());
         result.put("namespace", added.namespace());
@@ -117,12 +130,31 @@ public class MemoryAddTool extends AbstractTool {
         if (added.expiresAt() != null) {
             result.put("expires_at", added.expiresAt());
         }
+        if (outcome.entities() != null) {
+            result.put("entities", outcome.entities());
+        }
         return ToolResult.structured(result);
     }
 
     private static String namespace(Arguments arguments, ToolContext context) {
         String named = MemoryArguments.optNamespace(arguments);
         return named != null ? named : context.namespace();
+    }
+
+    /** The entity names, trimmed; null when none are given. */
+    private static List<String> entities(List<Object> values) {
+        if (values == null) {
+            return null;
+        }
+        List<String> names = new ArrayList<>(values.size());
+        for (int i = 0; i < values.size(); i++) {
+            if (!(values.get(i) instanceof String name) || name.isBlank()) {
+                throw new InvalidArgumentException("entities[" + i + "]", values.get(i) instanceof String
+                        ? "must not be empty" : "expected a string, got " + Arguments.jsonType(values.get(i)));
+            }
+            names.add(name.trim());
+        }
+        return names;
     }
 
     private static List<DocRef> references(List<Object> values) {

@@ -36,7 +36,7 @@ public class MemoryDeleteTool extends AbstractTool {
               "type": "object",
               "properties": {
                 "deleted": {"type": "boolean", "description": "False when no memory had that id (already deleted or expired)."},
-                "cascaded": {"type": "integer", "description": "Dependent items removed with it."},
+                "cascaded": {"type": "integer", "description": "Dependent items removed with it: its links to knowledge-graph entities (MENTIONS)."},
                 "backedUp": {"type": "boolean", "description": "Present when backup was asked for: whether a copy was kept."}
               },
               "required": ["deleted", "cascaded"]
@@ -62,7 +62,7 @@ public class MemoryDeleteTool extends AbstractTool {
         DeleteOutcome outcome = memory.delete(arguments.string("id"), backup);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("deleted", outcome.deleted());
-        result.put("cascaded", 0L);
+        result.put("cascaded", (long) outcome.cascaded());
         if (backup) {
             result.put("backedUp", outcome.backedUp());
         }

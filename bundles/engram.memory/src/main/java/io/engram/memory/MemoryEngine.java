@@ -5,12 +5,13 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
-import io.engram.api.store.ReadTxn;
 import io.engram.api.store.Store;
+import io.engram.api.store.WriteTxn;
 import io.engram.api.tool.ToolContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +24,11 @@ import java.util.logging.Logger;
  * concurrent callers and processes never lose each other's updates. Time comes from the
  * given clock; short-term memories expire {@link MemorySettings#stmTtlMs()} after they are
  * added and are never seen again after that.
+ *
+ * <p>With {@link MentionLinks} (the knowledge graph running) each memory is linked to the entities
+ * it mentions in the same transaction as the memory itself: added, replaced when the content
+ * changes, removed with the memory. An expired memory is deleted, with its links, by
+ * {@link #purgeExpired} and whenever an update or delete meets it, so it stops counting as a mention.
  */
 public class MemoryEngine {
 
@@ -38,14 +44,36 @@ public class MemoryEngine {
             .disableHtmlEscaping()
             .create();
 
+    /** Most expired memories {@link #purgeExpired} deletes in one transaction. */
+    static final int PURGE_BATCH = 500;
+
     private final Store store;
     private final Clock clock;
     private volatile MemorySettings settings;
+    private volatile MentionLinks links;
 
     public MemoryEngine(Store store, Clock clock, MemorySettings settings) {
+        this(store, clock, settings, null);
+    }
+
+    /** @param links null when memories are not linked to entities */
+    public MemoryEngine(Store store, Clock clock, MemorySettings settings, MentionLinks links) {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.links = links;
+    }
+
+    /** Links memories to entities through {@code newLinks} from now on. */
+    protected synchronized void setMentionLinks(MentionLinks newLinks) {
+        links = newLinks;
+    }
+
+    /** Stops linking through {@code leaving}, unless another has replaced it already. */
+    protected synchronized void unsetMentionLinks(MentionLinks leaving) {
+        if (links == leaving) {
+            links = null;
+        }
     }
 
     /** The settings in force. */
@@ -60,6 +88,16 @@ public class MemoryEngine {
 
     /** Stores a new memory, version 1, and returns it once it is durably committed. */
     public Memory add(NewMemory request) {
+        return addLinked(request).memory();
+    }
+
+    /**
+     * Stores a new memory, version 1, linked to the entities it names and those the request lists,
+     * all in one transaction; returns once it is durably committed.
+     *
+     * @throws io.engram.api.tool.InvalidArgumentException when a listed entity name cannot be one
+     */
+    public AddOutcome addLinked(NewMemory request) {
         Objects.requireNonNull(request.content(), "content");
         Objects.requireNonNull(request.namespace(), "namespace");
         long now = clock.millis();
@@ -68,15 +106,27 @@ public class MemoryEngine {
         List<DocRef> references = request.references() == null || request.references().isEmpty()
                 ? null
                 : List.copyOf(request.references());
+        List<String> named = request.entities() == null || request.entities().isEmpty()
+                ? null
+                : List.copyOf(new LinkedHashSet<>(request.entities()));
+        MentionLinks mentions = links;
+        if (mentions != null && named != null) {
+            mentions.checkNames("entities", named);
+        }
         Memory memory = new Memory(MemoryIds.next(now), request.namespace(), request.content(), request.metadata(),
-                references, layer, request.sessionId(), request.episodeId(), 1, now, now, expiresAt);
+                references, layer, request.sessionId(), request.episodeId(), 1, now, now, expiresAt, named);
         byte[] key = key(memory.id());
         byte[] value = encode(memory);
-        store.write(txn -> {
+        List<String> linked = store.write(txn -> {
             txn.put(RECORDS, key, value);
-            return null;
+            return mentions == null ? null : linkMentions(mentions, txn, memory);
         });
-        return memory;
+        return new AddOutcome(memory, linked);
+    }
+
+    private static List<String> linkMentions(MentionLinks mentions, WriteTxn txn, Memory memory) {
+        return mentions.link(txn, memory.id(), memory.namespace(), memory.content(),
+                memory.entities() == null ? List.of() : memory.entities());
     }
 
     /**
@@ -121,8 +171,9 @@ public class MemoryEngine {
         long now = clock.millis();
         long stmTtlMs = settings.stmTtlMs();
         byte[] key = key(id);
+        MentionLinks mentions = links;
         return store.write(txn -> {
-            Memory current = visible(txn, key, now);
+            Memory current = visibleOrPurged(txn, mentions, key, now);
             if (current == null) {
                 return Optional.empty();
             }
@@ -148,8 +199,12 @@ public class MemoryEngine {
                 return Optional.of(new UpdateOutcome(id, current.version(), List.of()));
             }
             Memory updated = new Memory(id, current.namespace(), content, metadata, current.references(), layer,
-                    current.sessionId(), current.episodeId(), current.version() + 1, current.createdAt(), now, expiresAt);
+                    current.sessionId(), current.episodeId(), current.version() + 1, current.createdAt(), now, expiresAt,
+                    current.entities());
             txn.put(RECORDS, key, encode(updated));
+            if (mentions != null && changed.contains("text")) {
+                linkMentions(mentions, txn, updated);
+            }
             return Optional.of(new UpdateOutcome(id, updated.version(), List.copyOf(changed)));
         });
     }
@@ -161,14 +216,15 @@ public class MemoryEngine {
      */
     public DeleteOutcome delete(String id, boolean backup) {
         if (!MemoryIds.isWellFormed(id)) {
-            return new DeleteOutcome(false, false);
+            return new DeleteOutcome(false, false, 0);
         }
         long now = clock.millis();
         byte[] key = key(id);
+        MentionLinks mentions = links;
         return store.write(txn -> {
-            Memory current = visible(txn, key, now);
+            Memory current = visibleOrPurged(txn, mentions, key, now);
             if (current == null) {
-                return new DeleteOutcome(false, false);
+                return new DeleteOutcome(false, false, 0);
             }
             if (backup) {
                 JsonObject deleted = GSON.toJsonTree(current).getAsJsonObject();
@@ -176,8 +232,70 @@ public class MemoryEngine {
                 txn.put(BACKUP, key, GSON.toJson(deleted).getBytes(StandardCharsets.UTF_8));
             }
             txn.delete(RECORDS, key);
-            return new DeleteOutcome(true, backup);
+            int cascaded = mentions == null ? 0 : mentions.unlink(txn, current.id(), current.namespace());
+            return new DeleteOutcome(true, backup, cascaded);
         });
+    }
+
+    /**
+     * Deletes every expired memory with its entity links, a batch per transaction, so that an
+     * expired memory stops counting as a mention; returns how many were deleted.
+     */
+    public int purgeExpired() {
+        long now = clock.millis();
+        MentionLinks mentions = links;
+        int purged = 0;
+        while (true) {
+            List<byte[]> expired = store.read(txn -> {
+                List<byte[]> keys = new ArrayList<>();
+                txn.scan(RECORDS, null, (key, value) -> {
+                    Memory memory = decodeOrSkip(key, value);
+                    if (memory != null && memory.isExpiredAt(now)) {
+                        keys.add(key);
+                    }
+                    return keys.size() < PURGE_BATCH;
+                });
+                return keys;
+            });
+            if (expired.isEmpty()) {
+                return purged;
+            }
+            purged += store.write(txn -> {
+                int deleted = 0;
+                for (byte[] key : expired) {
+                    byte[] value = txn.get(RECORDS, key);
+                    if (value != null && purge(txn, mentions, decode(value), now)) {
+                        deleted++;
+                    }
+                }
+                return deleted;
+            });
+            if (expired.size() < PURGE_BATCH) {
+                return purged;
+            }
+        }
+    }
+
+    /** Deletes the memory and its links when it has expired; returns whether it had. */
+    private static boolean purge(WriteTxn txn, MentionLinks mentions, Memory memory, long now) {
+        if (!memory.isExpiredAt(now)) {
+            return false;
+        }
+        txn.delete(RECORDS, key(memory.id()));
+        if (mentions != null) {
+            mentions.unlink(txn, memory.id(), memory.namespace());
+        }
+        return true;
+    }
+
+    /** The memory when it is visible; an expired one is deleted here, with its links, and is null. */
+    private static Memory visibleOrPurged(WriteTxn txn, MentionLinks mentions, byte[] key, long now) {
+        byte[] value = txn.get(RECORDS, key);
+        if (value == null) {
+            return null;
+        }
+        Memory memory = decode(value);
+        return purge(txn, mentions, memory, now) ? null : memory;
     }
 
     private static boolean passes(Memory memory, SearchQuery query, long now) {
@@ -188,15 +306,6 @@ public class MemoryEngine {
                 && (query.episodeId() == null || query.episodeId().equals(memory.episodeId()))
                 && (query.from() == null || memory.createdAt() >= query.from())
                 && (query.to() == null || memory.createdAt() <= query.to());
-    }
-
-    private static Memory visible(ReadTxn txn, byte[] key, long now) {
-        byte[] value = txn.get(RECORDS, key);
-        if (value == null) {
-            return null;
-        }
-        Memory memory = decode(value);
-        return memory.isExpiredAt(now) ? null : memory;
     }
 
     // one unreadable record must not make every search fail

@@ -3,12 +3,18 @@ package io.engram.memory;
 import io.engram.api.config.ConfigReader;
 import io.engram.api.store.DynamicStore;
 import io.engram.api.store.Store;
+import io.engram.api.store.StoreException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -58,7 +64,15 @@ public class MemoryService extends MemoryEngine {
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
 
+    /** How often expired memories are deleted with their links. */
+    static final long SWEEP_INTERVAL_MS = 60_000;
+
     private final DynamicStore storage;
+    private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "engram-memory-expiry");
+        thread.setDaemon(true);
+        return thread;
+    });
     private volatile Config config = SETTINGS.defaults();
 
     @Activate
@@ -70,6 +84,7 @@ public class MemoryService extends MemoryEngine {
         super(storage, Clock.systemUTC(), MemorySettings.DEFAULTS);
         this.storage = storage;
         modified(config, properties);
+        sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
     // Dynamic and optional: the service (and so the tools) stay while storage restarts.
@@ -81,6 +96,36 @@ public class MemoryService extends MemoryEngine {
 
     void unbindStore(Store store) {
         storage.unset(store);
+    }
+
+    // Present while engram.kg runs (GraphMentionLinks); memories added without it have no links.
+    @Reference(name = "mentionLinks", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindMentionLinks(MentionLinks links) {
+        setMentionLinks(links);
+    }
+
+    void unbindMentionLinks(MentionLinks links) {
+        unsetMentionLinks(links);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.shutdown(); // a sweep under way ends with its transaction
+    }
+
+    /** Deletes expired memories with their links, so that an expired memory stops counting as a mention. */
+    private void sweep() {
+        try {
+            int purged = purgeExpired();
+            if (purged > 0) {
+                LOG.fine(() -> "Deleted " + purged + " expired memories");
+            }
+        } catch (StoreException e) {
+            LOG.log(Level.FINE, "Expired memories not swept: storage unavailable", e);
+        } catch (RuntimeException e) {
+            LOG.log(sweeper.isShutdown() ? Level.FINE : Level.WARNING, "Sweeping expired memories failed", e);
+        }
     }
 
     @Modified

@@ -57,6 +57,16 @@ public interface KnowledgeGraph {
     /** The node, if it exists. */
     Optional<Node> node(ReadTxn txn, String namespace, NodeKey key);
 
+    /**
+     * The entities of {@code namespace} whose names occur in {@code text}, each once, in the order
+     * they first occur: the names a memory or document mentions. Case does not matter and a run of
+     * white space matches one space; a name never starts or ends inside a word of the text (letters,
+     * digits and {@code _} make words) but may hold punctuation ({@code std::vector}, {@code Node.js});
+     * where names overlap at one place the longest wins. The cost grows with the text, not with the
+     * number of entities (a walk of the case-insensitive name index).
+     */
+    List<NodeKey> entitiesNamedIn(ReadTxn txn, String namespace, String text);
+
     /** Up to {@code limit} edges out of {@code key}, ordered by relation, then destination. */
     List<Edge> edgesFrom(ReadTxn txn, String namespace, NodeKey key, int limit);
 
