@@ -92,7 +92,7 @@ class InFrameworkTest {
         Bundle kg = bundle("engram.kg");
         assertEquals(Bundle.ACTIVE, kg.getState());
         String exports = kg.getHeaders().get("Export-Package");
-        assertTrue(exports.startsWith("io.engram.kg.graph;version=\"0.1.0\""), exports);
+        assertTrue(exports.startsWith("io.engram.kg.graph;version=\"0.2.0\""), exports);
         assertFalse(exports.contains("io.engram.kg;") || exports.contains("io.engram.kg,"), "the tools stay private");
         ServiceReference<?>[] graphs = host.framework().getBundleContext()
                 .getAllServiceReferences("io.engram.kg.graph.KnowledgeGraph", null);

@@ -6,5 +6,5 @@
  * {@code Store.write}, so your record and its graph links commit together or not at all.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package io.engram.kg.graph;
