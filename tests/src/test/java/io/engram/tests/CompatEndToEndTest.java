@@ -125,6 +125,18 @@ class CompatEndToEndTest {
             assertTrue(failed.get("isError").getAsBoolean(), failed.toString());
             assertTrue(failed.toString().contains("Entity with name Nobody not found"), failed.toString());
             assertFalse(call(engram, schemas, "read_graph", Map.of()).containsKey("nextCursor"));
+
+            // export as the reference's memory.jsonl, import into another namespace: the same graph
+            Path file = data.resolve("exported/memory.jsonl");
+            JsonObject exported = engram.callToolOk("export_memory_file", Map.of("path", file.toString()));
+            assertEquals(1, exported.get("entities").getAsInt(), exported.toString());
+            assertEquals("{\"type\":\"entity\",\"name\":\"Ana\",\"entityType\":\"person\",\"observations\":"
+                    + "[\"prefers LMDB\"]}", Files.readString(file, StandardCharsets.UTF_8));
+            JsonObject imported = engram.callToolOk("import_memory_file", Map.of("path", file.toString(),
+                    "namespace", "copy"));
+            assertEquals(1, imported.get("entitiesCreated").getAsInt(), imported.toString());
+            assertEquals(rest.get("entities"), call(engram, schemas, "read_graph", Map.of("namespace", "copy"))
+                    .get("entities"));
         }
     }
 

@@ -208,6 +208,69 @@ public class ReferenceGraph {
         });
     }
 
+    /** What an import batch changed. */
+    public record ImportCounts(int entitiesCreated, int observationsAdded, int relationsCreated) {
+    }
+
+    /**
+     * Merges records of a memory file in one transaction: a missing entity is created, an existing
+     * one keeps its type and gains the observations it lacks, a missing relation is created. So
+     * importing the same file again changes nothing.
+     *
+     * @throws InvalidArgumentException for a name or relation type Engram cannot store; nothing of
+     *         the batch is written then
+     */
+    public ImportCounts merge(String ns, List<Entity> entities, List<Relation> relations) {
+        return store.write(txn -> {
+            int created = 0;
+            int observations = 0;
+            for (Entity entity : entities) {
+                NodeKey key = entityKey("name", entity.name());
+                Optional<Node> existing = visible(graph.node(txn, ns, key));
+                List<String> before = existing.map(Node::observations).orElse(List.of());
+                Node after = graph.updateEntity(txn, ns, key.id(), existing.isPresent() ? null : entity.entityType(),
+                        entity.observations(), List.of());
+                created += existing.isPresent() ? 0 : 1;
+                observations += after.observations().size() - before.size();
+            }
+            int related = 0;
+            for (Relation relation : relations) {
+                Edge edge = edge("relation", ns, relation);
+                related += graph.relate(txn, ns, edge.src(), edge.dst(), edge.relation()) ? 1 : 0;
+            }
+            return new ImportCounts(created, observations, related);
+        });
+    }
+
+    /**
+     * Hands every entity, then every relation, of the namespace to {@code sink}, from one
+     * consistent snapshot; returns the counts {@code [entities, relations]}.
+     */
+    public int[] export(String ns, java.util.function.Consumer<Object> sink) {
+        return store.read(txn -> {
+            int[] counts = new int[2];
+            List<Relation> relations = new ArrayList<>();
+            String after = null;
+            for (List<Node> batch; !(batch = graph.entities(txn, ns, after, WALK_BATCH)).isEmpty(); ) {
+                for (Node node : batch) {
+                    if (visible(Optional.of(node)).isPresent()) {
+                        sink.accept(entity(node));
+                        counts[0]++;
+                    }
+                    for (Edge edge : graph.edgesFrom(txn, ns, node.key(), Integer.MAX_VALUE)) {
+                        if (edge.dst().type() == NodeType.ENTITY) {
+                            relations.add(relation(edge));
+                        }
+                    }
+                    after = node.key().id();
+                }
+            }
+            relations.forEach(sink);
+            counts[1] = relations.size();
+            return counts;
+        });
+    }
+
     // ---- reads: one transaction per call ----
 
     /**
