@@ -17,10 +17,14 @@ final class CompatArguments {
     private CompatArguments() {
     }
 
-    /** The {@code namespace} argument, else the session's: the one graph a call works on. */
-    static String namespace(Arguments arguments, ToolContext context) {
+    /**
+     * The one graph a call works on: the {@code namespace} argument, else the {@code namespace}
+     * setting, else the session's (the client's workspace).
+     */
+    static String namespace(Arguments arguments, ToolContext context, CompatSettings settings) {
         String given = arguments.optString("namespace", null);
-        String ns = given == null || given.isBlank() ? context.namespace() : given;
+        String fallback = settings.namespace() != null ? settings.namespace() : context.namespace();
+        String ns = given == null || given.isBlank() ? fallback : given;
         try {
             return GraphNames.namespace(ns);
         } catch (IllegalArgumentException e) {

@@ -27,7 +27,7 @@ final class CompatSchemas {
 
     static final String NAMESPACE = """
             "namespace": {"type": "string", "description": "Engram addition, optional: the namespace holding the\
-             graph. Default: the current workspace's."}""";
+             graph. Default: the current workspace's, unless Engram's settings name one."}""";
 
     static final String PAGING = """
             "limit": {"type": "integer", "description": "Engram addition, optional: most entities per answer\

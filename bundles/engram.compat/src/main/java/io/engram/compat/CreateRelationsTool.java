@@ -29,7 +29,7 @@ public class CreateRelationsTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context);
+        String ns = CompatArguments.namespace(arguments, context, graph.settings());
         var created = graph.createRelations(ns, CompatArguments.relations(arguments));
         return ToolResult.structured(Map.of("relations", created.stream().map(ReferenceGraph.Relation::toMap).toList()));
     }

@@ -31,7 +31,7 @@ public class DeleteEntitiesTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context);
+        String ns = CompatArguments.namespace(arguments, context, graph.settings());
         graph.deleteEntities(ns, CompatArguments.names(arguments, "entityNames"));
         return success("Entities deleted successfully");
     }

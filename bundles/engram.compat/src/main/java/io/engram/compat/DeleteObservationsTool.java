@@ -33,7 +33,7 @@ public class DeleteObservationsTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context);
+        String ns = CompatArguments.namespace(arguments, context, graph.settings());
         graph.deleteObservations(ns, CompatArguments.observations(arguments, "deletions", "observations"));
         return success("Observations deleted successfully");
     }

@@ -30,7 +30,7 @@ public class OpenNodesTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context);
+        String ns = CompatArguments.namespace(arguments, context, graph.settings());
         return ToolResult.structured(graph.openNodes(ns, CompatArguments.names(arguments, "names")).toMap());
     }
 }

@@ -27,7 +27,7 @@ public class ReadGraphTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context);
+        String ns = CompatArguments.namespace(arguments, context, graph.settings());
         return ToolResult.structured(graph.readGraph(ns, CompatArguments.limit(arguments, graph.settings()),
                 arguments.optString("cursor", null)).toMap());
     }

@@ -99,7 +99,7 @@ public class ReferenceGraph {
 
     private final Store store;
     private final KnowledgeGraph graph;
-    private final CompatSettings settings;
+    private volatile CompatSettings settings;
 
     public ReferenceGraph(Store store, KnowledgeGraph graph, CompatSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
@@ -109,6 +109,10 @@ public class ReferenceGraph {
 
     public CompatSettings settings() {
         return settings;
+    }
+
+    public void applySettings(CompatSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     // ---- writes: one transaction per call ----

@@ -29,7 +29,7 @@ public class SearchNodesTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context);
+        String ns = CompatArguments.namespace(arguments, context, graph.settings());
         String query = arguments.optString("query", null);
         if (query == null) {
             throw new InvalidArgumentException("query", "required");

@@ -371,6 +371,16 @@ class ReferenceToolsTest {
         assertEquals(List.of("A"), names(readAll(PROJ_A)), "another workspace cannot delete it");
     }
 
+    @Test
+    void theNamespaceSettingGivesEveryProjectOneGraphAsTheReferencesSingleFile() {
+        graph.applySettings(new CompatSettings("global", 8_000, 500));
+        call("create_entities", PROJ_A, "{\"entities\": [{\"name\": \"A\", \"entityType\": \"p\", \"observations\": []}]}");
+        assertEquals(List.of("A"), names(readAll(PROJ_B)));
+        assertEquals(List.of("A"), names(call("read_graph", PROJ_B, "{\"namespace\": \"global\"}")));
+        assertEquals(List.of(), names(call("read_graph", PROJ_B, "{\"namespace\": \"projA\"}")),
+                "an explicit namespace still wins");
+    }
+
     private static List<Object> names(Map<String, Object> graph) {
         return ((List<?>) graph.get("entities")).stream().<Object>map(e -> ((Map<?, ?>) e).get("name")).toList();
     }
