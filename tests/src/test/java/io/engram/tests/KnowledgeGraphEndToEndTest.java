@@ -29,6 +29,9 @@ class KnowledgeGraphEndToEndTest {
     // integers as Long, as SchemaCheck expects them
     private static final Gson GSON = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
 
+    /** The session's namespace: the answers below name it ("global"), whatever folder the test runs in. */
+    private static final Map<String, String> IN_GLOBAL = Map.of("ENGRAM_NAMESPACE", "global");
+
     @TempDir
     Path data;
 
@@ -75,7 +78,7 @@ class KnowledgeGraphEndToEndTest {
     @Test
     void anotherBundleLinksItsRecordsToEntitiesInItsOwnTransaction() throws Exception {
         Path plugin = PluginJars.build("noter", data.resolve("plugins"), Map.of());
-        try (McpProcess engram = McpProcess.start(data)) {
+        try (McpProcess engram = McpProcess.start(data, IN_GLOBAL)) {
             engram.initialize("2025-11-25");
             Map<String, String> schemas = listKgTools(engram);
             PluginJars.deploy(plugin, data.resolve("deploy"), "noter.jar");
@@ -100,7 +103,7 @@ class KnowledgeGraphEndToEndTest {
 
     @Test
     void createRelateReadAndDeleteThroughTheRealHost() throws Exception {
-        try (McpProcess engram = McpProcess.start(data)) {
+        try (McpProcess engram = McpProcess.start(data, IN_GLOBAL)) {
             engram.initialize("2025-11-25");
             Map<String, String> schemas = listKgTools(engram);
 
@@ -138,7 +141,7 @@ class KnowledgeGraphEndToEndTest {
             assertEquals(3, graph.get("edges").getAsInt(), graph.toString());
             assertEquals(0, engram.closeStdinAndWait(Duration.ofSeconds(5)), engram.stderr());
         }
-        try (McpProcess again = McpProcess.start(data)) {
+        try (McpProcess again = McpProcess.start(data, IN_GLOBAL)) {
             again.initialize("2025-06-18");
             Map<String, String> schemas = listKgTools(again);
             assertEquals(List.of(List.of("storage", "global")),

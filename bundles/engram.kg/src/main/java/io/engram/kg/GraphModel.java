@@ -218,7 +218,9 @@ public class GraphModel implements KnowledgeGraph {
     public List<Node> entities(ReadTxn txn, String namespace, String after, int limit) {
         String ns = GraphNames.namespace(namespace);
         byte[] prefix = GraphKeys.key(ns, NodeType.ENTITY.label() + NodeKey.SEPARATOR);
-        byte[] from = after == null ? prefix : GraphKeys.successor(GraphKeys.node(ns, NodeKey.entity(after)));
+        // the id as given: an entity whose id itself starts with Entity:: must resume after that id
+        byte[] from = after == null ? prefix
+                : GraphKeys.successor(GraphKeys.node(ns, new NodeKey(NodeType.ENTITY, after)));
         List<Node> entities = new ArrayList<>();
         if (limit <= 0) {
             return entities;
