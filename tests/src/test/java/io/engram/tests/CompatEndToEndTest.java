@@ -37,7 +37,8 @@ class CompatEndToEndTest {
             "delete_entities", "delete_observations", "delete_relations", "read_graph", "search_nodes",
             "open_nodes");
 
-    private static final Gson GSON = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE).create();
+    private static final Gson GSON = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
+            .create();
 
     @TempDir
     Path data;
@@ -100,7 +101,8 @@ class CompatEndToEndTest {
                             entity("Ana", "person", "prefers LMDB")))).get("entities"));
             call(engram, schemas, "create_entities", Map.of("entities", List.of(entity("Engram", "project"),
                     entity("Ana", "robot", "ignored: the name is taken"))));
-            call(engram, schemas, "create_relations", Map.of("relations", List.of(relation("Ana", "Engram", "works_on"))));
+            call(engram, schemas, "create_relations", Map.of("relations",
+                    List.of(relation("Ana", "Engram", "works_on"))));
             assertEquals(List.of(Map.of("entityName", "Engram", "addedObservations", List.of("stores on LMDB"))),
                     call(engram, schemas, "add_observations", Map.of("observations", List.of(Map.of(
                             "entityName", "Engram", "contents", List.of("stores on LMDB"))))).get("results"));

@@ -17,20 +17,26 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Tool.class)
 public class AddObservationsTool extends AbstractTool {
 
-    private static final String INPUT_SCHEMA = CompatSchemas.object("\"observations\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {"
-            + "\"entityName\": {\"type\": \"string\", \"description\": \"The name of the entity to add the observations to\"}, "
-            + "\"contents\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"description\": \"An array of observation contents to add\"}}, "
-            + "\"required\": [\"entityName\", \"contents\"]}}, " + CompatSchemas.NAMESPACE, "observations");
+    private static final String INPUT_SCHEMA = CompatSchemas.object("""
+            "observations": {"type": "array", "items": {"type": "object", "properties": {\
+            "entityName": {"type": "string", "description": "The name of the entity to add the observations to"}, \
+            "contents": {"type": "array", "items": {"type": "string"}, \
+            "description": "An array of observation contents to add"}}, \
+            "required": ["entityName", "contents"]}}, %s""".formatted(CompatSchemas.NAMESPACE), "observations");
+
+    private static final String OUTPUT_SCHEMA = CompatSchemas.object("""
+            "results": {"type": "array", "items": {"type": "object", "properties": {\
+            "entityName": {"type": "string"}, "addedObservations": {"type": "array", "items": {"type": "string"}}}, \
+            "required": ["entityName", "addedObservations"]}}""", "results");
 
     private final ReferenceGraph graph;
 
     @Activate
     public AddObservationsTool(@Reference(name = "graph") ReferenceGraph graph) {
-        super("add_observations", "Add Observations", "Add new observations to existing entities in the knowledge graph",
+        super("add_observations", "Add Observations",
+                "Add new observations to existing entities in the knowledge graph",
                 INPUT_SCHEMA,
-                CompatSchemas.object("\"results\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {"
-                + "\"entityName\": {\"type\": \"string\"}, \"addedObservations\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}}, "
-                + "\"required\": [\"entityName\", \"addedObservations\"]}}", "results"), ToolAnnotations.additive(false));
+                OUTPUT_SCHEMA, ToolAnnotations.additive(false));
         this.graph = graph;
     }
 

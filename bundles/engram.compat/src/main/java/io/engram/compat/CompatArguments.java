@@ -46,7 +46,10 @@ final class CompatArguments {
                 string(item, field, "to"), string(item, field, "relationType")));
     }
 
-    /** add_observations' {@code observations} ({@code contents}) or delete_observations' {@code deletions} ({@code observations}). */
+    /**
+     * add_observations' {@code observations} (with {@code contents}) or delete_observations'
+     * {@code deletions} (with {@code observations}).
+     */
     static List<Observations> observations(Arguments arguments, String name, String contents) {
         return objects(arguments, name, (item, field) -> new Observations(string(item, field, "entityName"),
                 strings(item, field, contents)));
@@ -70,7 +73,8 @@ final class CompatArguments {
         for (int i = 0; i < values.size(); i++) {
             String field = name + "[" + i + "]";
             if (!(values.get(i) instanceof Map<?, ?> item)) {
-                throw new InvalidArgumentException(field, "expected an object, got " + Arguments.jsonType(values.get(i)));
+                throw new InvalidArgumentException(field, "expected an object, got "
+                        + Arguments.jsonType(values.get(i)));
             }
             items.add(reader.read(item, field));
         }

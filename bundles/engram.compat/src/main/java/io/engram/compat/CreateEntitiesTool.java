@@ -15,7 +15,12 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Tool.class)
 public class CreateEntitiesTool extends AbstractTool {
 
-    private static final String INPUT_SCHEMA = CompatSchemas.object("\"entities\": {\"type\": \"array\", \"items\": " + CompatSchemas.ENTITY + "}, " + CompatSchemas.NAMESPACE, "entities");
+    private static final String INPUT_SCHEMA = CompatSchemas.object("""
+            "entities": {"type": "array", "items": %s}, %s""".formatted(CompatSchemas.ENTITY, CompatSchemas.NAMESPACE),
+            "entities");
+
+    private static final String OUTPUT_SCHEMA = CompatSchemas.object("""
+            "entities": {"type": "array", "items": %s}""".formatted(CompatSchemas.ENTITY), "entities");
 
     private final ReferenceGraph graph;
 
@@ -23,7 +28,7 @@ public class CreateEntitiesTool extends AbstractTool {
     public CreateEntitiesTool(@Reference(name = "graph") ReferenceGraph graph) {
         super("create_entities", "Create Entities", "Create multiple new entities in the knowledge graph",
                 INPUT_SCHEMA,
-                CompatSchemas.object("\"entities\": {\"type\": \"array\", \"items\": " + CompatSchemas.ENTITY + "}", "entities"), ToolAnnotations.additive(false));
+                OUTPUT_SCHEMA, ToolAnnotations.additive(false));
         this.graph = graph;
     }
 

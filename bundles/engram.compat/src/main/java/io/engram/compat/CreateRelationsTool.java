@@ -15,15 +15,23 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Tool.class)
 public class CreateRelationsTool extends AbstractTool {
 
-    private static final String INPUT_SCHEMA = CompatSchemas.object("\"relations\": {\"type\": \"array\", \"items\": " + CompatSchemas.RELATION + "}, " + CompatSchemas.NAMESPACE, "relations");
+    private static final String INPUT_SCHEMA = CompatSchemas.object("""
+            "relations": {"type": "array", "items": %s}, %s"""
+            .formatted(CompatSchemas.RELATION, CompatSchemas.NAMESPACE),
+            "relations");
+
+    private static final String OUTPUT_SCHEMA = CompatSchemas.object("""
+            "relations": {"type": "array", "items": %s}""".formatted(CompatSchemas.RELATION), "relations");
 
     private final ReferenceGraph graph;
 
     @Activate
     public CreateRelationsTool(@Reference(name = "graph") ReferenceGraph graph) {
-        super("create_relations", "Create Relations", "Create multiple new relations between entities in the knowledge graph. Relations should be in active voice",
+        super("create_relations", "Create Relations",
+                "Create multiple new relations between entities in the knowledge graph."
+                + " Relations should be in active voice",
                 INPUT_SCHEMA,
-                CompatSchemas.object("\"relations\": {\"type\": \"array\", \"items\": " + CompatSchemas.RELATION + "}", "relations"), ToolAnnotations.additive(false));
+                OUTPUT_SCHEMA, ToolAnnotations.additive(false));
         this.graph = graph;
     }
 
@@ -31,6 +39,7 @@ public class CreateRelationsTool extends AbstractTool {
     public ToolResult call(Arguments arguments, ToolContext context) {
         String ns = CompatArguments.namespace(arguments, context, graph.settings());
         var created = graph.createRelations(ns, CompatArguments.relations(arguments));
-        return ToolResult.structured(Map.of("relations", created.stream().map(ReferenceGraph.Relation::toMap).toList()));
+        return ToolResult.structured(Map.of("relations",
+                created.stream().map(ReferenceGraph.Relation::toMap).toList()));
     }
 }

@@ -16,14 +16,17 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Tool.class)
 public class DeleteEntitiesTool extends AbstractTool {
 
-    private static final String INPUT_SCHEMA = CompatSchemas.object("\"entityNames\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"description\": \"An array of entity names to delete\"}, "
-            + CompatSchemas.NAMESPACE, "entityNames");
+    private static final String INPUT_SCHEMA = CompatSchemas.object("""
+            "entityNames": {"type": "array", "items": {"type": "string"}, \
+            "description": "An array of entity names to delete"}, %s""".formatted(CompatSchemas.NAMESPACE),
+            "entityNames");
 
     private final ReferenceGraph graph;
 
     @Activate
     public DeleteEntitiesTool(@Reference(name = "graph") ReferenceGraph graph) {
-        super("delete_entities", "Delete Entities", "Delete multiple entities and their associated relations from the knowledge graph",
+        super("delete_entities", "Delete Entities",
+                "Delete multiple entities and their associated relations from the knowledge graph",
                 INPUT_SCHEMA,
                 CompatSchemas.SUCCESS_OUTPUT, ToolAnnotations.destructive(true));
         this.graph = graph;

@@ -16,16 +16,19 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Tool.class)
 public class DeleteObservationsTool extends AbstractTool {
 
-    private static final String INPUT_SCHEMA = CompatSchemas.object("\"deletions\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {"
-            + "\"entityName\": {\"type\": \"string\", \"description\": \"The name of the entity containing the observations\"}, "
-            + "\"observations\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"description\": \"An array of observations to delete\"}}, "
-            + "\"required\": [\"entityName\", \"observations\"]}}, " + CompatSchemas.NAMESPACE, "deletions");
+    private static final String INPUT_SCHEMA = CompatSchemas.object("""
+            "deletions": {"type": "array", "items": {"type": "object", "properties": {\
+            "entityName": {"type": "string", "description": "The name of the entity containing the observations"}, \
+            "observations": {"type": "array", "items": {"type": "string"}, \
+            "description": "An array of observations to delete"}}, \
+            "required": ["entityName", "observations"]}}, %s""".formatted(CompatSchemas.NAMESPACE), "deletions");
 
     private final ReferenceGraph graph;
 
     @Activate
     public DeleteObservationsTool(@Reference(name = "graph") ReferenceGraph graph) {
-        super("delete_observations", "Delete Observations", "Delete specific observations from entities in the knowledge graph",
+        super("delete_observations", "Delete Observations",
+                "Delete specific observations from entities in the knowledge graph",
                 INPUT_SCHEMA,
                 CompatSchemas.SUCCESS_OUTPUT, ToolAnnotations.destructive(true));
         this.graph = graph;

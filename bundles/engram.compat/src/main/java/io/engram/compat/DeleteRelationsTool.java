@@ -16,8 +16,9 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Tool.class)
 public class DeleteRelationsTool extends AbstractTool {
 
-    private static final String INPUT_SCHEMA = CompatSchemas.object("\"relations\": {\"type\": \"array\", \"items\": " + CompatSchemas.RELATION
-            + ", \"description\": \"An array of relations to delete\"}, " + CompatSchemas.NAMESPACE, "relations");
+    private static final String INPUT_SCHEMA = CompatSchemas.object("""
+            "relations": {"type": "array", "items": %s, "description": "An array of relations to delete"}, %s"""
+            .formatted(CompatSchemas.RELATION, CompatSchemas.NAMESPACE), "relations");
 
     private final ReferenceGraph graph;
 

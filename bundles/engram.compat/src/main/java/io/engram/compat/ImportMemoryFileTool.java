@@ -23,13 +23,15 @@ public class ImportMemoryFileTool extends AbstractTool {
 
     private static final String OUTPUT_SCHEMA = CompatSchemas.object("""
             "path": {"type": "string"}, "namespace": {"type": "string"}, \
-            "format": {"type": "string", "description": "jsonl (one record a line) or json (one object with entities and relations arrays)."}, \
+            "format": {"type": "string", "description": "jsonl (one record a line) or json (one object with\
+             entities and relations arrays)."}, \
             "records": {"type": "integer", "description": "Records read and merged."}, \
             "entitiesCreated": {"type": "integer"}, \
-            "observationsAdded": {"type": "integer", "description": "Observations new to entities that existed or were created."}, \
+            "observationsAdded": {"type": "integer", "description": "Observations new to their entity."}, \
             "relationsCreated": {"type": "integer"}, \
-            "errorCount": {"type": "integer", "description": "Records that could not be read; the others were imported."}, \
-            "errors": {"type": "array", "description": "The first 50 of them.", "items": {"type": "object", "properties": {\
+            "errorCount": {"type": "integer", "description": "Records not readable; the rest were imported."}, \
+            "errors": {"type": "array", "description": "The first 50 of them.", \
+            "items": {"type": "object", "properties": {\
             "line": {"type": "string", "description": "Line number, or entities[i] / relations[i] in a json file."}, \
             "message": {"type": "string"}}, "required": ["line", "message"]}}""",
             "path", "namespace", "format", "records", "entitiesCreated", "observationsAdded", "relationsCreated",

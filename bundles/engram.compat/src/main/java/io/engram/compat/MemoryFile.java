@@ -191,7 +191,8 @@ final class MemoryFile {
                 Relations.normalize(relationType);
                 return new Relation(from, to, relationType);
             }
-            default -> throw new IllegalArgumentException("type must be \"entity\" or \"relation\", got \"" + type + "\"");
+            default -> throw new IllegalArgumentException("type must be \"entity\" or \"relation\", got \""
+                    + type + "\"");
         }
     }
 
@@ -223,7 +224,7 @@ final class MemoryFile {
             return entities.size() + relations.size();
         }
 
-        /** Merges the batch, adding to {@code totals} [entities created, observations added, relations created, records]. */
+        /** Merges the batch, adding to {@code totals}: entities, observations and relations created, records. */
         void flush(ReferenceGraph graph, String ns, int[] totals) {
             if (size() == 0) {
                 return;

@@ -15,8 +15,9 @@ import org.osgi.service.component.annotations.Reference;
 @Component(service = Tool.class)
 public class OpenNodesTool extends AbstractTool {
 
-    private static final String INPUT_SCHEMA = CompatSchemas.object("\"names\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}, \"description\": \"An array of entity names to retrieve\"}, "
-            + CompatSchemas.NAMESPACE, "names");
+    private static final String INPUT_SCHEMA = CompatSchemas.object("""
+            "names": {"type": "array", "items": {"type": "string"}, \
+            "description": "An array of entity names to retrieve"}, %s""".formatted(CompatSchemas.NAMESPACE), "names");
 
     private final ReferenceGraph graph;
 

@@ -11,7 +11,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** {@code read_graph}: the graph a part at a time (Engram addition: limit, cursor; the reference gives it all at once). */
+/**
+ * {@code read_graph}: the graph a part at a time (Engram addition: limit, cursor; the reference gives it
+ * all at once).
+ */
 @Component(service = Tool.class)
 public class ReadGraphTool extends AbstractTool {
 

@@ -21,8 +21,10 @@ public class SearchNodesTool extends AbstractTool {
     @Activate
     public SearchNodesTool(@Reference(name = "graph") ReferenceGraph graph) {
         super("search_nodes", "Search Nodes", "Search for nodes in the knowledge graph based on a query",
-                CompatSchemas.object("\"query\": {\"type\": \"string\", \"description\": \"The search query to match against entity names, types, and observation content\"}, "
-                        + CompatSchemas.NAMESPACE + ", " + CompatSchemas.paging(graph.settings()), "query"),
+                CompatSchemas.object("""
+                        "query": {"type": "string", "description": "The search query to match against entity names,\
+                         types, and observation content"}, %s, %s"""
+                        .formatted(CompatSchemas.NAMESPACE, CompatSchemas.paging(graph.settings())), "query"),
                 CompatSchemas.GRAPH_OUTPUT, ToolAnnotations.readOnly());
         this.graph = graph;
     }
