@@ -75,7 +75,8 @@ class ShippedConfigTest {
     @Test
     void everySettingIsDocumentedWithItsDefault() throws Exception {
         Map<String, Map<String, String>> byPid = defaultsByPid();
-        assertEquals(List.of("engram.kg", "engram.mcp", "engram.memory", "engram.storage"), new ArrayList<>(byPid.keySet()));
+        assertEquals(List.of("engram.compat", "engram.kg", "engram.mcp", "engram.memory", "engram.storage"),
+                new ArrayList<>(byPid.keySet()));
         for (Map.Entry<String, Map<String, String>> component : byPid.entrySet()) {
             Path cfg = SHIPPED.resolve(component.getKey() + ".cfg");
             String text = Files.readString(cfg, StandardCharsets.UTF_8);

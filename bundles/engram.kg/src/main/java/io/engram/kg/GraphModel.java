@@ -220,6 +220,28 @@ public class GraphModel implements KnowledgeGraph {
     }
 
     @Override
+    public List<Node> entities(ReadTxn txn, String namespace, String after, int limit) {
+        String ns = GraphNames.namespace(namespace);
+        byte[] prefix = GraphKeys.key(ns, NodeType.ENTITY.label() + NodeKey.SEPARATOR);
+        // the id as given: an entity whose id itself starts with Entity:: must resume after that id
+        byte[] from = after == null ? prefix
+                : GraphKeys.successor(GraphKeys.node(ns, new NodeKey(NodeType.ENTITY, after)));
+        List<Node> entities = new ArrayList<>();
+        if (limit <= 0) {
+            return entities;
+        }
+        txn.scan(GraphKeys.NODES, from, (key, value) -> {
+            if (!GraphKeys.startsWith(key, prefix)) {
+                return false;
+            }
+            NodeKey entity = new NodeKey(NodeType.ENTITY, GraphKeys.text(key, prefix.length, key.length));
+            entities.add(NodeRecord.decode(value).toNode(ns, entity));
+            return entities.size() < limit;
+        });
+        return entities;
+    }
+
+    @Override
     public List<Edge> edgesFrom(ReadTxn txn, String namespace, NodeKey key, int limit) {
         return edges(txn, GraphKeys.OUT, GraphNames.namespace(namespace), key, limit, true);
     }

@@ -264,4 +264,36 @@ class GraphModelTest {
         store.write(txn -> graph.ensureNode(txn, "ab", LMDB));
         assertTrue(store.read(txn -> graph.node(txn, "a", LMDB)).isEmpty());
     }
+
+    @Test
+    void entitiesWalksEveryEntityOfItsNamespaceInNameOrderAPageAtATimeWithWholeRecords() {
+        store.write(txn -> {
+            graph.updateEntity(txn, NS, "b", "person", List.of("likes tea"), List.of());
+            graph.ensureNode(txn, NS, NodeKey.entity("a"));
+            graph.updateEntity(txn, NS, "c", "place", List.of(), List.of());
+            graph.ensureNode(txn, NS, MEM1); // not an entity
+            graph.ensureNode(txn, "other", NodeKey.entity("aa")); // another namespace
+            graph.tag(txn, NS, "c", List.of("t"));
+            return null;
+        });
+        List<String> walked = new ArrayList<>();
+        for (List<Node> page; !(page = store.read(txn -> graph.entities(txn, NS, walkedLast(walked), 2))).isEmpty(); ) {
+            assertTrue(page.size() <= 2);
+            page.forEach(node -> walked.add(node.key().id()));
+        }
+        assertEquals(List.of("a", "b", "c"), walked);
+        Node b = store.read(txn -> graph.entities(txn, NS, "a", 1)).get(0);
+        assertEquals(NS, b.namespace());
+        assertEquals("person", b.entityType());
+        assertEquals(List.of("likes tea"), b.observations());
+        assertEquals(List.of("t"), store.read(txn -> graph.entities(txn, NS, "b", 5)).get(0).tags());
+        assertEquals(List.of(), store.read(txn -> graph.entities(txn, NS, "c", 5)));
+        assertEquals(List.of(), store.read(txn -> graph.entities(txn, NS, null, 0)));
+        assertEquals(List.of("aa"), store.read(txn -> graph.entities(txn, "other", null, 5)).stream()
+                .map(node -> node.key().id()).toList());
+    }
+
+    private static String walkedLast(List<String> walked) {
+        return walked.isEmpty() ? null : walked.get(walked.size() - 1);
+    }
 }

@@ -67,6 +67,15 @@ public interface KnowledgeGraph {
      */
     List<NodeKey> entitiesNamedIn(ReadTxn txn, String namespace, String text);
 
+    /**
+     * Up to {@code limit} entities of the namespace whose names come after {@code after} (null: from
+     * the first), in name order (by UTF-8 bytes), each with its whole record: a walk over every
+     * entity a page at a time, resumed with the last name of the previous page.
+     *
+     * @since 0.2.0
+     */
+    List<Node> entities(ReadTxn txn, String namespace, String after, int limit);
+
     /** Up to {@code limit} edges out of {@code key}, ordered by relation, then destination. */
     List<Edge> edgesFrom(ReadTxn txn, String namespace, NodeKey key, int limit);
 
