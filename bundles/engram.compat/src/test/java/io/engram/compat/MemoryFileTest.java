@@ -12,6 +12,7 @@ import io.engram.api.tool.ToolResult;
 import io.engram.kg.GraphModel;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
+import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MemoryFileTest {
 
-    private static final ToolContext PROJ = new WorkspaceContext("proj");
+    private static final ToolContext PROJ = QuietToolContext.inNamespace("proj");
 
     @TempDir
     Path dir;

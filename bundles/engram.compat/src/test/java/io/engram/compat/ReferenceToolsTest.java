@@ -20,6 +20,7 @@ import io.engram.api.tool.ToolResult;
 import io.engram.kg.GraphModel;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
+import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,8 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ReferenceToolsTest {
 
-    private static final ToolContext PROJ_A = new WorkspaceContext("projA");
-    private static final ToolContext PROJ_B = new WorkspaceContext("projB");
+    private static final ToolContext PROJ_A = QuietToolContext.inNamespace("projA");
+    private static final ToolContext PROJ_B = QuietToolContext.inNamespace("projB");
     private static final Gson GSON = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
             .create();
 

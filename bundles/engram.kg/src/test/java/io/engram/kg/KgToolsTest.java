@@ -15,6 +15,7 @@ import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
+import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The eleven kg tools against a real LMDB store, checking every answer against its output schema. */
 class KgToolsTest {
 
-    private static final ToolContext PROJ_A = new WorkspaceContext("projA");
-    private static final ToolContext PROJ_B = new WorkspaceContext("projB");
+    private static final ToolContext PROJ_A = QuietToolContext.inNamespace("projA");
+    private static final ToolContext PROJ_B = QuietToolContext.inNamespace("projB");
 
     @TempDir
     Path dataDir;
