@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public class SystemStatusTool extends AbstractTool {
 
     /** Top-level keys this tool fills itself; a contributor cannot take them. */
-    private static final Set<String> OWN_KEYS = Set.of("uptime_ms", "health", "problems", "storage");
+    private static final Set<String> OWN_KEYS = Set.of("uptime_ms", "health", "problems", "namespace", "storage");
 
     private static final String INPUT_SCHEMA = """
             {"type": "object", "properties": {}}
@@ -48,6 +48,10 @@ public class SystemStatusTool extends AbstractTool {
               "type": "object",
               "properties": {
                 "uptime_ms": {"type": "integer", "description": "How long this Engram process has been running."},
+                "namespace": {
+                  "type": "string",
+                  "description": "This session's workspace namespace: where new memories and entities go by default."
+                },
                 "health": {
                   "type": "string",
                   "enum": ["ok", "degraded"],
@@ -115,12 +119,12 @@ public class SystemStatusTool extends AbstractTool {
                   }
                 }
               },
-              "required": ["uptime_ms", "health", "storage", "memory"]
+              "required": ["uptime_ms", "health", "namespace", "storage", "memory"]
             }
             """;
 
     private static final String DESCRIPTION =
-            "Report the health of this Engram server: uptime, the store (path, open state and last open error,"
+            "Report the health of this Engram server: uptime, this session's workspace namespace, the store (path, open state and last open error,"
             + " size on disk, map size and use, entries per keyspace, reader slots and the processes using it),"
             + " call latency and counts, process memory, the number of short- and long-term memories and the"
             + " knowledge graph's nodes and edges."
@@ -159,6 +163,7 @@ public class SystemStatusTool extends AbstractTool {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("uptime_ms", ManagementFactory.getRuntimeMXBean().getUptime());
         status.put("health", "ok");
+        status.put("namespace", context.namespace());
         status.put("storage", storage(storage.storeStatus(), problems));
         Map<String, Object> memory = new LinkedHashMap<>();
         Double rssMb = ResidentMemory.megabytes(ResidentMemory.PROC_SELF_STATUS);

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SystemToolsTest {
 
-    private static final ToolContext CONTEXT = QuietToolContext.INSTANCE;
+    private static final ToolContext CONTEXT = QuietToolContext.inNamespace("/work/project");
 
     private static final String NOTES = "test.notes";
 
@@ -138,6 +138,7 @@ class SystemToolsTest {
         assertEquals("ok", answer.get("health"));
         assertNull(answer.get("problems"));
         assertTrue((Long) answer.get("uptime_ms") > 0);
+        assertEquals("/work/project", answer.get("namespace"), "the session's workspace");
         Map<String, Object> storage = section(answer, "storage");
         assertEquals(dataDir.resolve("store").toString(), storage.get("path"));
         assertEquals("open", storage.get("state"));
