@@ -12,7 +12,7 @@
 // 2. `--overlapped` calls with `--in-flight` always outstanding, a third each of create_entities
 //    (new entities), add_observations and create_relations (between entities of step 1): calls/s.
 // 3. `--searches` search_nodes calls one at a time: names (one match), entity types (a fifth of
-//    the store each), observation words (tens to thousands), and words found nowhere: p50 / p99.
+//    the store each), observation words (about a seventh of the store), and words found nowhere: p50 / p99.
 // 4. Everything is read back (Engram: read_graph paged with its cursor until no nextCursor; the
 //    reference answers the whole graph at once) and every entity, observation and relation an
 //    answer acknowledged as created is looked for.
@@ -163,7 +163,7 @@ function errorText(result) {
 }
 
 /** What a write's answer acknowledges, added to `acked`; false when the call failed. */
-function acknowledge(tool, args, result, acked) {
+function acknowledge(tool, result, acked) {
   if (result.isError) {
     return false;
   }
@@ -207,7 +207,7 @@ async function bench(name) {
     const args = { entities: [entityOf(created, random)] };
     const { result, latencyMs } = await server.callTool('create_entities', args);
     latencies.push(latencyMs);
-    if (!acknowledge('create_entities', args, result, acked)) {
+    if (!acknowledge('create_entities', result, acked)) {
       errors.push(errorText(result));
     }
     if ((created + 1) % 2000 === 0) {
@@ -226,7 +226,7 @@ async function bench(name) {
     while (next < calls.length) {
       const [tool, args] = calls[next++];
       const { result } = await server.callTool(tool, args);
-      if (!acknowledge(tool, args, result, acked)) {
+      if (!acknowledge(tool, result, acked)) {
         overlappedFailed++;
         errors.push(errorText(result));
       }
