@@ -30,7 +30,8 @@ final class MemorySearchPages {
             }
             call.put("cursor", answer.get("nextCursor").getAsString());
         }
-        throw new AssertionError("memory_search " + arguments + " still had a nextCursor after " + MAX_PAGES + " pages");
+        throw new AssertionError("memory_search " + arguments + " still had a nextCursor after " + MAX_PAGES
+                + " pages");
     }
 
     /** The ids of every result of the search. */

@@ -48,7 +48,13 @@ final class SearchCursor {
         if (cursor == null) {
             return null;
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(Base64.getUrlDecoder().decode(cursor)))) {
+        byte[] bytes;
+        try {
+            bytes = Base64.getUrlDecoder().decode(cursor);
+        } catch (IllegalArgumentException e) {
+            throw notOurs();
+        }
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
             if (!in.readUTF().equals(KIND) || in.readInt() != fingerprint(query)) {
                 throw new InvalidArgumentException("cursor", "belongs to another tool or to a search with other q or"
                         + " filters; pass the nextCursor of the previous answer with the same arguments, or leave it"
@@ -59,16 +65,21 @@ final class SearchCursor {
                 throw new IOException("trailing bytes");
             }
             return position;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidArgumentException("cursor", "is not a cursor memory_search returned; pass nextCursor as"
-                    + " received, or leave it out to start over");
+        } catch (IOException e) {
+            throw notOurs();
         }
+    }
+
+    private static InvalidArgumentException notOurs() {
+        return new InvalidArgumentException("cursor", "is not a cursor memory_search returned; pass nextCursor as"
+                + " received, or leave it out to start over");
     }
 
     // String.hashCode is specified, so a cursor stays valid across restarts
     private static int fingerprint(SearchQuery query) {
-        return Objects.hash(query.text().strip(), query.layer() == null ? null : query.layer().name(),
-                query.sessionId(), query.episodeId(), query.from(), query.to(),
+        return Objects.hash(query.text() == null ? "" : query.text().strip(),
+                query.layer() == null ? null : query.layer().name(), query.sessionId(), query.episodeId(),
+                query.from(), query.to(),
                 query.namespaces() == null ? null : String.join("\n", new TreeSet<>(query.namespaces())));
     }
 }
