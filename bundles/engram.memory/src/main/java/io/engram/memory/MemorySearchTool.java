@@ -159,7 +159,7 @@ public class MemorySearchTool extends AbstractTool {
                 from,
                 to,
                 namespaces(arguments, context));
-        SearchQuery query = first.after(SearchCursor.read(first, arguments.optString("cursor", null)));
+        SearchQuery query = first.after(SearchCursor.read(first, MemoryArguments.optText(arguments, "cursor")));
         SearchResult found = memory.search(query);
         List<Map<String, Object>> results = new ArrayList<>(found.hits().size());
         int used = 0;

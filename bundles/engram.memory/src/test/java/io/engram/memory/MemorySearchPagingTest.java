@@ -146,6 +146,9 @@ class MemorySearchPagingTest {
         List<String> ranked = ids(call(search, args("q", "lmdb", "limit", 100L)));
         Map<String, Object> first = call(search, args("q", "lmdb", "limit", 4L));
         assertEquals(ranked.subList(0, 4), ids(first));
+        Map<String, Object> blankCursor = call(search, args("q", "lmdb", "limit", 4L, "cursor", ""));
+        assertEquals(ids(first), ids(blankCursor), "a blank cursor, as models send for optional fields, is no cursor");
+        assertEquals(first.get("nextCursor"), blankCursor.get("nextCursor"));
         Map<String, Object> rest = call(search, args("q", "lmdb", "limit", 100L, "cursor", first.get("nextCursor")));
         assertEquals(ranked.subList(4, 10), ids(rest));
         assertFalse(rest.containsKey("nextCursor"));
