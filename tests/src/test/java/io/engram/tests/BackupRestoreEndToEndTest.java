@@ -3,7 +3,6 @@ package io.engram.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,11 +90,8 @@ class BackupRestoreEndToEndTest {
             Map<String, Set<String>> expected = beforeBackup.stream().collect(
                     Collectors.groupingBy(Write::episode, Collectors.mapping(Write::id, Collectors.toSet())));
             for (Map.Entry<String, Set<String>> episode : expected.entrySet()) {
-                Set<String> listed = new HashSet<>();
-                for (JsonElement hit : restorer.callToolOk("memory_search",
-                        Map.of("episode", episode.getKey(), "limit", 100)).getAsJsonArray("results")) {
-                    listed.add(hit.getAsJsonObject().get("id").getAsString());
-                }
+                Set<String> listed = new HashSet<>(MemorySearchPages.ids(restorer,
+                        Map.of("episode", episode.getKey(), "limit", 100)));
                 Set<String> missing = new HashSet<>(episode.getValue());
                 missing.removeAll(listed);
                 assertEquals(Set.of(), missing, "restored store misses writes of " + episode.getKey());
@@ -108,9 +104,7 @@ class BackupRestoreEndToEndTest {
             assertTrue(total >= beforeBackup.size() && total <= acknowledged.size(),
                     total + " memories restored; " + beforeBackup.size() + " acknowledged before the backup, "
                             + acknowledged.size() + " in all");
-            for (JsonElement hit : restorer.callToolOk("memory_search", Map.of("q", "", "limit", 100))
-                    .getAsJsonArray("results")) {
-                String id = hit.getAsJsonObject().get("id").getAsString();
+            for (String id : MemorySearchPages.ids(restorer, Map.of("q", "", "limit", 100))) {
                 if (!all.contains(id)) {
                     unknown.add(id);
                 }

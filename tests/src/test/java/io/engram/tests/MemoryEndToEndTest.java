@@ -8,8 +8,10 @@ import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,6 +70,36 @@ class MemoryEndToEndTest {
             JsonObject deleted = again.callToolOk("memory_delete", Map.of("id", lmdb, "backup", true));
             assertTrue(deleted.get("deleted").getAsBoolean());
             assertEquals(List.of(ltm), ids(again.callToolOk("memory_search", Map.of("q", "lmdb"))));
+        }
+    }
+
+    @Test
+    void searchPagesStayWithinTheResponseBudgetAndTheCursorGivesEveryMatchOnce() throws Exception {
+        try (McpProcess engram = McpProcess.start(data)) {
+            engram.initialize("2025-11-25");
+            Set<String> added = new HashSet<>();
+            for (int i = 0; i < 30; i++) {
+                added.add(engram.callToolOk("memory_add", Map.of("content", "paging note " + "budget ".repeat(i % 5 + 1)
+                        + "words to fill the answer ".repeat(15))).get("id").getAsString());
+            }
+            JsonObject first = engram.callToolOk("memory_search", Map.of("q", "budget", "limit", 100));
+            assertTrue(first.get("truncated").getAsBoolean(), "30 long memories exceed 8000 characters: " + first);
+            assertTrue(first.getAsJsonArray("results").toString().length() <= 8_000, "first page within the budget");
+            assertEquals(30, first.get("total").getAsInt());
+
+            List<JsonObject> all = MemorySearchPages.all(engram, Map.of("q", "budget", "limit", 100));
+            List<String> ids = all.stream().map(result -> result.get("id").getAsString()).toList();
+            assertEquals(30, ids.size(), "every match exactly once: " + ids);
+            assertEquals(added, new HashSet<>(ids));
+            for (int i = 1; i < all.size(); i++) {
+                assertTrue(all.get(i - 1).get("score").getAsDouble() >= all.get(i).get("score").getAsDouble(),
+                        "best first across pages");
+            }
+
+            JsonObject foreign = engram.callTool("memory_search", Map.of("q", "words", "cursor",
+                    first.get("nextCursor").getAsString()));
+            assertTrue(foreign.get("isError").getAsBoolean(), foreign.toString());
+            assertTrue(foreign.toString().contains("cursor"), foreign.toString());
         }
     }
 

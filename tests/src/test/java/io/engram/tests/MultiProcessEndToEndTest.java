@@ -3,7 +3,6 @@ package io.engram.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -93,11 +92,8 @@ class MultiProcessEndToEndTest {
             for (McpProcess host : hosts) {
                 checks.add(threads.submit(() -> {
                     for (Map.Entry<String, Set<String>> episode : idsByEpisode.entrySet()) {
-                        Set<String> listed = new HashSet<>();
-                        for (JsonElement hit : host.callToolOk("memory_search",
-                                Map.of("episode", episode.getKey(), "limit", 100)).getAsJsonArray("results")) {
-                            listed.add(hit.getAsJsonObject().get("id").getAsString());
-                        }
+                        Set<String> listed = new HashSet<>(MemorySearchPages.ids(host,
+                                Map.of("episode", episode.getKey(), "limit", 100)));
                         Set<String> missing = new HashSet<>(episode.getValue());
                         missing.removeAll(listed);
                         assertEquals(Set.of(), missing, "host " + host.process.pid() + " misses writes of episode "

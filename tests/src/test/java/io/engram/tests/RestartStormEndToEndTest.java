@@ -3,7 +3,6 @@ package io.engram.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,11 +73,8 @@ class RestartStormEndToEndTest {
             for (int life = 0; life < CYCLES; life++) {
                 Map<String, String> acknowledged = acknowledgedPerLife.get(life);
                 total += acknowledged.size();
-                Set<String> stored = new HashSet<>();
-                JsonObject listed = last.callToolOk("memory_search", Map.of("session", session(life), "limit", 100));
-                for (JsonElement hit : listed.getAsJsonArray("results")) {
-                    stored.add(hit.getAsJsonObject().get("id").getAsString());
-                }
+                Set<String> stored = new HashSet<>(MemorySearchPages.ids(last,
+                        Map.of("session", session(life), "limit", 100)));
                 for (Map.Entry<String, String> write : acknowledged.entrySet()) {
                     assertTrue(stored.contains(write.getKey()),
                             "life " + life + ": acknowledged write " + write + " lost; stored: " + stored);

@@ -132,7 +132,8 @@ public class MemoryEngine {
     /**
      * Finds the visible memories of the query's namespaces that pass its filters. With query text they are
      * ranked by term matches (memories matching no term are left out); without, they are
-     * listed newest first with score 0.
+     * listed newest first with score 0. With {@link SearchQuery#after()} only the hits ranked after that
+     * position are returned (the total still counts every match).
      */
     public SearchResult search(SearchQuery query) {
         long now = clock.millis();
@@ -155,7 +156,13 @@ public class MemoryEngine {
         } else {
             hits = Bm25.rank(candidates, queryTerms);
         }
-        return new SearchResult(List.copyOf(hits.subList(0, Math.min(query.limit(), hits.size()))), hits.size());
+        int total = hits.size();
+        SearchPosition after = query.after();
+        if (after != null) {
+            hits = hits.stream().filter(after::isBefore).toList();
+        }
+        int taken = Math.min(query.limit(), hits.size());
+        return new SearchResult(List.copyOf(hits.subList(0, taken)), total, taken < hits.size());
     }
 
     /**

@@ -1,5 +1,7 @@
 package io.engram.memory;
 
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import io.engram.api.tool.Arguments;
 import io.engram.api.tool.InvalidArgumentException;
 import io.engram.api.tool.AbstractTool;
@@ -31,7 +33,11 @@ public class MemorySearchTool extends AbstractTool {
                 "limit": {
                   "type": "integer",
                   "default": 10,
-                  "description": "Maximum number of results (the server caps it, at 100 unless configured otherwise)."
+                  "description": "Maximum number of results per page (the server caps it, at 100 unless configured otherwise)."
+                },
+                "cursor": {
+                  "type": "string",
+                  "description": "nextCursor of the previous answer, to get the next page; same other arguments."
                 },
                 "layer": {
                   "type": "string",
@@ -108,8 +114,10 @@ public class MemorySearchTool extends AbstractTool {
                     "required": ["id", "namespace", "score", "layer", "content", "created_at", "updated_at", "version"]
                   }
                 },
-                "total": {"type": "integer", "description": "How many memories matched in all, before the limit."},
-                "tookMs": {"type": "integer"}
+                "total": {"type": "integer", "description": "How many memories matched in all, before the limit (every page together)."},
+                "tookMs": {"type": "integer"},
+                "truncated": {"type": "boolean", "description": "Present and true when this page stopped early to stay within the response size budget; continue with nextCursor."},
+                "nextCursor": {"type": "string", "description": "Present when more results remain: pass it as cursor to get them."}
               },
               "required": ["results", "total", "tookMs"]
             }
@@ -119,7 +127,10 @@ public class MemorySearchTool extends AbstractTool {
             "Search saved memories by words, best matches first, each with its full content. Filter by layer,"
             + " session, episode or creation time; leave q empty to list the newest memories. Expired short-term"
             + " memories are never returned. It covers the current workspace and the global namespace unless"
-            + " namespace names one. Use it before answering questions about earlier work, decisions or preferences.";
+            + " namespace names one. Answers are kept small: follow nextCursor for more. Use it before answering"
+            + " questions about earlier work, decisions or preferences.";
+
+    private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     private final MemoryEngine memory;
 
@@ -139,7 +150,7 @@ public class MemorySearchTool extends AbstractTool {
         if (from != null && to != null && to < from) {
             throw new InvalidArgumentException("to", "must not be before from (" + from + "), got " + to);
         }
-        SearchQuery query = new SearchQuery(
+        SearchQuery first = new SearchQuery(
                 arguments.optString("q", ""),
                 arguments.optInt("limit", settings.searchDefaultLimit(), 1, settings.searchMaxLimit()),
                 Layer.fromArgument("layer", arguments.optString("layer", null), null),
@@ -148,15 +159,32 @@ public class MemorySearchTool extends AbstractTool {
                 from,
                 to,
                 namespaces(arguments, context));
+        SearchQuery query = first.after(SearchCursor.read(first, MemoryArguments.optText(arguments, "cursor")));
         SearchResult found = memory.search(query);
         List<Map<String, Object>> results = new ArrayList<>(found.hits().size());
+        int used = 0;
+        boolean truncated = false;
         for (SearchHit hit : found.hits()) {
-            results.add(describe(hit));
+            Map<String, Object> described = describe(hit);
+            int size = GSON.toJson(described).length() + 1;
+            // the first result is always given whole, however long, so paging always moves on
+            if (!results.isEmpty() && used + size > settings.responseBudgetChars()) {
+                truncated = true;
+                break;
+            }
+            results.add(described);
+            used += size;
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("results", results);
         result.put("total", (long) found.total());
         result.put("tookMs", (System.nanoTime() - started) / 1_000_000);
+        if (truncated) {
+            result.put("truncated", true);
+        }
+        if (truncated || found.more()) {
+            result.put("nextCursor", SearchCursor.after(query, found.hits().get(results.size() - 1)));
+        }
         return ToolResult.structured(result);
     }
 

@@ -52,6 +52,10 @@ public class MemoryService extends MemoryEngine {
 
         @AttributeDefinition(description = "The largest limit memory_search accepts")
         int searchMaxLimit() default 100;
+
+        @AttributeDefinition(description = "The most characters of results one memory_search answer holds;"
+                + " a page that reaches it stops early with truncated: true and a nextCursor")
+        int responseBudgetChars() default 8_000;
     }
 
     /** The one place the settings are checked. */
@@ -59,7 +63,8 @@ public class MemoryService extends MemoryEngine {
             .atLeast("stmTtlMs", 1)
             .atLeast("searchDefaultLimit", 1)
             .atLeast("searchMaxLimit", 1)
-            .atLeast("searchMaxLimit", "searchDefaultLimit");
+            .atLeast("searchMaxLimit", "searchDefaultLimit")
+            .atLeast("responseBudgetChars", 200);
 
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
@@ -133,7 +138,7 @@ public class MemoryService extends MemoryEngine {
         Config checked = SETTINGS.read(config, properties, this.config);
         this.config = checked;
         MemorySettings settings = new MemorySettings(checked.stmTtlMs(), checked.searchDefaultLimit(),
-                checked.searchMaxLimit());
+                checked.searchMaxLimit(), checked.responseBudgetChars());
         applySettings(settings);
         LOG.fine(() -> "Memory settings in force: " + settings);
     }
