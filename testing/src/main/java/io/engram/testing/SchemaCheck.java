@@ -1,6 +1,7 @@
 package io.engram.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -8,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.engram.api.tool.Tool;
+import io.engram.api.tool.ToolResult;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,12 +27,11 @@ public final class SchemaCheck {
     private SchemaCheck() {
     }
 
-    /** Fails unless the schema is an object schema using only the portable keywords. */
     /**
      * What every tool of a family must have: a name {@code family_action}, a title, a
      * description, and portable object schemas for input and output.
      */
-    public static void assertDescribedTool(io.engram.api.tool.Tool tool, String family) {
+    public static void assertDescribedTool(Tool tool, String family) {
         assertTrue(tool.name().matches(family + "(_[a-z]+)+"), tool.name());
         assertNotNull(tool.title());
         assertTrue(!tool.description().isBlank(), tool.name() + " has a description");
@@ -37,6 +39,7 @@ public final class SchemaCheck {
         assertPortableObjectSchema(tool.outputSchema());
     }
 
+    /** Fails unless the schema is an object schema using only the portable keywords. */
     public static void assertPortableObjectSchema(String schemaJson) {
         JsonObject schema = JsonParser.parseString(schemaJson).getAsJsonObject();
         assertEquals("object", schema.get("type").getAsString(), "top-level type");
@@ -63,6 +66,17 @@ public final class SchemaCheck {
         if (schema.has("items")) {
             assertPortable(schema.getAsJsonObject("items"), path + "[]");
         }
+    }
+
+    /**
+     * Fails unless {@code result}, answered by {@code tool}, is a success whose structured content
+     * conforms to the tool's output schema; returns that content.
+     */
+    public static Map<String, Object> assertStructuredSuccess(Tool tool, ToolResult result) {
+        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
+        assertNotNull(result.structuredContent());
+        assertConforms(tool.outputSchema(), result.structuredContent());
+        return result.structuredContent();
     }
 
     /** Fails unless {@code value} conforms to the schema. */

@@ -61,11 +61,8 @@ class MemoryFileTest {
     }
 
     private static Map<String, Object> call(Tool tool, Map<String, Object> arguments) {
-        ToolResult result = raw(tool, arguments);
-        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
         SchemaCheck.assertPortableObjectSchema(tool.outputSchema());
-        SchemaCheck.assertConforms(tool.outputSchema(), result.structuredContent());
-        return result.structuredContent();
+        return SchemaCheck.assertStructuredSuccess(tool, raw(tool, arguments));
     }
 
     private static ToolResult raw(Tool tool, Map<String, Object> arguments) {

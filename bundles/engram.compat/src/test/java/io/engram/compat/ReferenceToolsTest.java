@@ -1,7 +1,6 @@
 package io.engram.compat;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,11 +87,7 @@ class ReferenceToolsTest {
     }
 
     private Map<String, Object> call(String tool, ToolContext context, String json) {
-        ToolResult result = raw(tool, context, json);
-        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
-        assertNotNull(result.structuredContent());
-        SchemaCheck.assertConforms(tools.get(tool).outputSchema(), result.structuredContent());
-        return result.structuredContent();
+        return SchemaCheck.assertStructuredSuccess(tools.get(tool), raw(tool, context, json));
     }
 
     private ToolResult raw(String tool, ToolContext context, String json) {

@@ -1,7 +1,6 @@
 package io.engram.kg;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -90,11 +89,7 @@ class KgToolsTest {
 
     /** Calls a tool and checks that its structured content conforms to its output schema. */
     private static Map<String, Object> call(Tool tool, ToolContext context, Object... namesAndValues) {
-        ToolResult result = raw(tool, context, namesAndValues);
-        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
-        assertNotNull(result.structuredContent());
-        SchemaCheck.assertConforms(tool.outputSchema(), result.structuredContent());
-        return result.structuredContent();
+        return SchemaCheck.assertStructuredSuccess(tool, raw(tool, context, namesAndValues));
     }
 
     /** Calls a tool as the host does, returning what it returns (an error result too). */

@@ -12,7 +12,6 @@ import io.engram.api.tool.Arguments;
 import io.engram.api.tool.InvalidArgumentException;
 import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolContext;
-import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
 import io.engram.testing.QuietToolContext;
@@ -59,11 +58,7 @@ class MemorySearchPagingTest {
     }
 
     private Map<String, Object> call(Tool tool, Map<String, Object> arguments) throws Exception {
-        ToolResult result = tool.call(new Arguments(arguments), CONTEXT);
-        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
-        assertNotNull(result.structuredContent());
-        SchemaCheck.assertConforms(tool.outputSchema(), result.structuredContent());
-        return result.structuredContent();
+        return SchemaCheck.assertStructuredSuccess(tool, tool.call(new Arguments(arguments), CONTEXT));
     }
 
     private static Map<String, Object> args(Object... namesAndValues) {

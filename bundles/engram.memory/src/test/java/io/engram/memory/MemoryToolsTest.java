@@ -59,11 +59,7 @@ class MemoryToolsTest {
 
     /** Calls a tool and checks that its structured content conforms to its output schema. */
     private Map<String, Object> call(Tool tool, Map<String, Object> arguments) throws Exception {
-        ToolResult result = tool.call(new Arguments(arguments), CONTEXT);
-        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
-        assertNotNull(result.structuredContent());
-        SchemaCheck.assertConforms(tool.outputSchema(), result.structuredContent());
-        return result.structuredContent();
+        return SchemaCheck.assertStructuredSuccess(tool, tool.call(new Arguments(arguments), CONTEXT));
     }
 
     private InvalidArgumentException rejected(Tool tool, Map<String, Object> arguments) {

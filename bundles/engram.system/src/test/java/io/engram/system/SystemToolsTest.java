@@ -1,8 +1,6 @@
 package io.engram.system;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,11 +75,7 @@ class SystemToolsTest {
 
     /** Calls a tool, expects success, and checks the structured content against its output schema. */
     private static Map<String, Object> call(Tool tool, Object... namesAndValues) throws Exception {
-        ToolResult result = run(tool, namesAndValues);
-        assertFalse(result.isError(), () -> "unexpected error: " + result.text());
-        assertNotNull(result.structuredContent());
-        SchemaCheck.assertConforms(tool.outputSchema(), result.structuredContent());
-        return result.structuredContent();
+        return SchemaCheck.assertStructuredSuccess(tool, run(tool, namesAndValues));
     }
 
     private void putNotes(String... keys) {
