@@ -17,12 +17,12 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -284,7 +284,8 @@ public class ReferenceGraph {
      */
     public GraphPage readGraph(String ns, int limit, String cursor) {
         String kind = "read_graph\0" + ns;
-        return store.read(txn -> walk(txn, ns, kind, cursor, limit, (kg, node) -> {
+        return store.read(txn -> walk(txn, ns, kind, cursor, limit,
+                last -> graph.entities(txn, ns, last, WALK_BATCH), (kg, node) -> {
             Optional<Entity> entity = visible(Optional.of(node)).map(ReferenceGraph::entity);
             List<Relation> relations = new ArrayList<>();
             for (Edge edge : kg.edgesFrom(txn, ns, node.key(), Integer.MAX_VALUE)) {
@@ -301,11 +302,10 @@ public class ReferenceGraph {
      * relations that have at least one end among them (as the reference does), a page at a time.
      */
     public GraphPage searchNodes(String ns, String query, int limit, String cursor) {
-        String needle = lower(query);
         String kind = "search_nodes\0" + ns + "\0" + query;
-        return store.read(txn -> walk(txn, ns, kind, cursor, limit, (kg, node) -> {
-            Optional<Entity> entity = visible(Optional.of(node)).map(ReferenceGraph::entity)
-                    .filter(found -> matches(found, needle));
+        return store.read(txn -> walk(txn, ns, kind, cursor, limit,
+                last -> graph.entitiesContaining(txn, ns, query, last, WALK_BATCH), (kg, node) -> {
+            Optional<Entity> entity = visible(Optional.of(node)).map(ReferenceGraph::entity);
             return entity.map(found -> new Unit(entity, relationsOf(kg, txn, ns, node.key()))).orElse(null);
         }));
     }
@@ -332,12 +332,13 @@ public class ReferenceGraph {
     }
 
     /**
-     * Walks the namespace's entities in name order from the cursor, taking what {@code unit} makes
-     * of each (null: nothing), until {@code limit} units or the budget; the first unit is always
-     * taken, so paging always moves on. Relations are kept once per page.
+     * Walks entities in name order from the cursor, {@code batches} giving those after a name
+     * ({@link #WALK_BATCH} at a time, fewer at the end), taking what {@code unit} makes of each
+     * (null: nothing), until {@code limit} units or the budget; the first unit is always taken, so
+     * paging always moves on. Relations are kept once per page.
      */
     private GraphPage walk(ReadTxn txn, String ns, String kind, String cursor, int limit,
-            BiFunction<KnowledgeGraph, Node, Unit> unit) {
+            Function<String, List<Node>> batches, BiFunction<KnowledgeGraph, Node, Unit> unit) {
         KnowledgeGraph kg = graph;
         String after = Cursors.decode(kind, cursor);
         List<Entity> entities = new ArrayList<>();
@@ -346,7 +347,7 @@ public class ReferenceGraph {
         int used = 0;
         String last = after;
         while (true) {
-            List<Node> batch = kg.entities(txn, ns, last, WALK_BATCH);
+            List<Node> batch = batches.apply(last);
             for (Node node : batch) {
                 Unit found = unit.apply(kg, node);
                 if (found == null) {
@@ -372,15 +373,6 @@ public class ReferenceGraph {
                 return new GraphPage(entities, List.copyOf(relations), null, false);
             }
         }
-    }
-
-    private static boolean matches(Entity entity, String needle) {
-        return lower(entity.name()).contains(needle) || lower(entity.entityType()).contains(needle)
-                || entity.observations().stream().anyMatch(observation -> lower(observation).contains(needle));
-    }
-
-    private static String lower(String text) {
-        return text.toLowerCase(Locale.ROOT);
     }
 
     /** The relations into and out of {@code key} whose other end is an entity. */

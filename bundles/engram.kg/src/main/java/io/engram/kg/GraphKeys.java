@@ -32,6 +32,10 @@ final class GraphKeys {
     static final String MENTIONS = "kg.mentions";
     /** {@code ns 0 lowercase(nodeKey) 0 nodeKey} -> empty: nodes by type and name, ignoring case. */
     static final String LOWER = "kg.lower";
+    /** {@code ns 0 word 0 entityName} -> empty: entities by the words of their name, type and observations ({@link EntityWords}). */
+    static final String WORDS = "kg.words";
+    /** {@code ns 0 fragment 0 word} -> empty: the namespace's words by their suffixes ({@link EntityWords#fragments}). */
+    static final String FRAGMENTS = "kg.fragments";
 
     private static final byte SEP = 0;
     /** Longest namespace used in keys as it is; {@link #namespace} shortens longer ones. */

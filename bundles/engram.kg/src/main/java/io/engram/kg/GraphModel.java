@@ -27,6 +27,8 @@ import java.util.Set;
 public class GraphModel implements KnowledgeGraph {
 
     private static final byte[] EMPTY = new byte[0];
+    /** Entities read at a time when a search has to look at every one. */
+    private static final int WALK_BATCH = 64;
 
     private final Clock clock;
 
@@ -45,8 +47,13 @@ public class GraphModel implements KnowledgeGraph {
         txn.put(GraphKeys.LOWER, GraphKeys.lower(ns, key), EMPTY);
         if (key.type() == NodeType.ENTITY) {
             txn.put(GraphKeys.MENTIONS, GraphKeys.mentions(ns, 0, key.id()), EMPTY);
+            EntityWordIndex.update(txn, ns, key.id(), Set.of(), words(key, record));
         }
         return true;
+    }
+
+    private static Set<String> words(NodeKey entity, NodeRecord record) {
+        return EntityWords.of(entity.id(), record.entityType, record.observations);
     }
 
     @Override
@@ -120,6 +127,7 @@ public class GraphModel implements KnowledgeGraph {
         }
         if (key.type() == NodeType.ENTITY) {
             txn.delete(GraphKeys.MENTIONS, GraphKeys.mentions(ns, record.mentions, key.id()));
+            EntityWordIndex.update(txn, ns, key.id(), words(key, record), Set.of());
         }
         txn.delete(GraphKeys.LOWER, GraphKeys.lower(ns, key));
         txn.delete(GraphKeys.NODES, nodeKey);
@@ -188,6 +196,7 @@ public class GraphModel implements KnowledgeGraph {
         ensureNode(txn, ns, key);
         byte[] nodeKey = GraphKeys.node(ns, key);
         NodeRecord record = NodeRecord.decode(txn.get(GraphKeys.NODES, nodeKey));
+        Set<String> wordsBefore = words(key, record);
         boolean changed = false;
         if (entityType != null && !entityType.equals(record.entityType)) {
             record.entityType = entityType;
@@ -203,6 +212,7 @@ public class GraphModel implements KnowledgeGraph {
         if (changed) {
             record.updated = clock.millis();
             txn.put(GraphKeys.NODES, nodeKey, record.encode());
+            EntityWordIndex.update(txn, ns, key.id(), wordsBefore, words(key, record));
         }
         return record.toNode(ns, key);
     }
@@ -239,6 +249,42 @@ public class GraphModel implements KnowledgeGraph {
             return entities.size() < limit;
         });
         return entities;
+    }
+
+    @Override
+    public List<Node> entitiesContaining(ReadTxn txn, String namespace, String text, String after, int limit) {
+        String ns = GraphNames.namespace(namespace);
+        String needle = GraphKeys.lowerCase(text);
+        List<Node> found = new ArrayList<>();
+        Optional<NameStream> candidates = EntityWordIndex.candidates(txn, ns, needle);
+        if (candidates.isEmpty()) {
+            String last = after;
+            for (List<Node> batch; found.size() < limit && !(batch = entities(txn, ns, last, WALK_BATCH)).isEmpty(); ) {
+                for (Node node : batch) {
+                    if (found.size() < limit && contains(node, needle)) {
+                        found.add(node);
+                    }
+                    last = node.key().id();
+                }
+            }
+            return found;
+        }
+        NameStream names = candidates.get();
+        if (after != null) {
+            names.seek(GraphKeys.successor(GraphKeys.utf8(after)));
+        }
+        for (byte[] name; found.size() < limit && (name = names.current()) != null; names.next()) {
+            NodeKey key = new NodeKey(NodeType.ENTITY, GraphKeys.text(name, 0, name.length));
+            node(txn, ns, key).filter(node -> contains(node, needle)).ifPresent(found::add);
+        }
+        return found;
+    }
+
+    /** Whether the entity's name, type or one of its observations contains {@code needle} (lower case), ignoring case. */
+    private static boolean contains(Node entity, String needle) {
+        return GraphKeys.lowerCase(entity.key().id()).contains(needle)
+                || entity.entityType() != null && GraphKeys.lowerCase(entity.entityType()).contains(needle)
+                || entity.observations().stream().anyMatch(o -> GraphKeys.lowerCase(o).contains(needle));
     }
 
     @Override

@@ -27,6 +27,8 @@ final class NodeRecord {
         NodeRecord record = new NodeRecord();
         record.created = now;
         record.updated = now;
+        record.observations = new ArrayList<>();
+        record.tags = new ArrayList<>();
         return record;
     }
 

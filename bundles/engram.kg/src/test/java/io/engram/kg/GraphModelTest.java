@@ -70,7 +70,7 @@ class GraphModelTest {
         return store.read(txn -> {
             Map<String, List<String>> all = new TreeMap<>();
             for (String keyspace : List.of(GraphKeys.NODES, GraphKeys.OUT, GraphKeys.IN, GraphKeys.TAGS,
-                    GraphKeys.MENTIONS, GraphKeys.LOWER)) {
+                    GraphKeys.MENTIONS, GraphKeys.LOWER, GraphKeys.WORDS, GraphKeys.FRAGMENTS)) {
                 List<String> keys = new ArrayList<>();
                 txn.scan(keyspace, null, (k, v) -> keys.add(new String(k, StandardCharsets.ISO_8859_1)));
                 all.put(keyspace, keys);

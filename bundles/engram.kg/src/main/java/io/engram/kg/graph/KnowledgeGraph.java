@@ -76,6 +76,17 @@ public interface KnowledgeGraph {
      */
     List<Node> entities(ReadTxn txn, String namespace, String after, int limit);
 
+    /**
+     * Up to {@code limit} entities of the namespace after {@code after} (null: from the first), in
+     * name order, whose name, entity type or one of whose observations contains {@code text},
+     * ignoring case: the reference memory server's search. An index of the words of those fields
+     * finds them, so the cost grows with the matches, not with the namespace; a text with no letter
+     * or digit, or only very common short ones, walks every entity.
+     *
+     * @since 0.2.0
+     */
+    List<Node> entitiesContaining(ReadTxn txn, String namespace, String text, String after, int limit);
+
     /** Up to {@code limit} edges out of {@code key}, ordered by relation, then destination. */
     List<Edge> edgesFrom(ReadTxn txn, String namespace, NodeKey key, int limit);
 
