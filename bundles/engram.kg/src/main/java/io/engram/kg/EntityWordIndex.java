@@ -36,7 +36,7 @@ final class EntityWordIndex {
         for (String word : before) {
             if (!after.contains(word)) {
                 txn.delete(GraphKeys.WORDS, GraphKeys.key(ns, word, entity));
-                if (!hasPostings(txn, ns, word)) {
+                if (!hasPostings(txn, ns, word)) { // its last entity: the word leaves the namespace
                     for (String fragment : EntityWords.fragments(word)) {
                         txn.delete(GraphKeys.FRAGMENTS, GraphKeys.key(ns, fragment, word));
                     }
@@ -45,7 +45,7 @@ final class EntityWordIndex {
         }
         for (String word : after) {
             if (!before.contains(word)) {
-                if (!hasPostings(txn, ns, word)) {
+                if (!isKnown(txn, ns, word)) {
                     for (String fragment : EntityWords.fragments(word)) {
                         txn.put(GraphKeys.FRAGMENTS, GraphKeys.key(ns, fragment, word), EMPTY);
                     }
@@ -53,6 +53,11 @@ final class EntityWordIndex {
                 txn.put(GraphKeys.WORDS, GraphKeys.key(ns, word, entity), EMPTY);
             }
         }
+    }
+
+    /** Whether the namespace has the word: its first fragment is kept exactly as long as it has postings. */
+    private static boolean isKnown(ReadTxn txn, String ns, String word) {
+        return txn.get(GraphKeys.FRAGMENTS, GraphKeys.key(ns, EntityWords.lookup(word), word)) != null;
     }
 
     private static boolean hasPostings(ReadTxn txn, String ns, String word) {
@@ -67,11 +72,15 @@ final class EntityWordIndex {
     /**
      * The names, in order, of the entities that may contain {@code text} ignoring case: a superset
      * of those that do, each to be checked. Empty when the text has no run of letters or digits
-     * that narrows the search (then every entity has to be looked at).
+     * that narrows the search (none of {@link EntityWords#MIN_LOOKUP} code points or more found in
+     * at most {@link #MAX_WORDS_PER_RUN} words): then every entity has to be looked at.
      */
     static Optional<NameStream> candidates(ReadTxn txn, String ns, String text) {
         List<NameStream> perRun = new ArrayList<>();
         for (String run : new LinkedHashSet<>(EntityWords.runs(text))) {
+            if (run.codePointCount(0, run.length()) < EntityWords.MIN_LOOKUP) {
+                continue;
+            }
             Optional<Set<String>> words = wordsContaining(txn, ns, run);
             if (words.isEmpty()) {
                 continue;

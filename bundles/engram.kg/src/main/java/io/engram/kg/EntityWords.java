@@ -15,12 +15,16 @@ import java.util.Set;
  * <p>Key room in LMDB is 511 bytes, so a run longer than {@link #MAX_WORD} code points is kept as
  * overlapping pieces of that length, {@link #FRAGMENT} apart: any stretch of up to {@link #FRAGMENT}
  * code points still lies inside one piece. Fragments are a word's suffixes cut to {@link #FRAGMENT}
- * code points; a query run is looked up by its first {@link #FRAGMENT} code points.
+ * code points; a query run is looked up by its first {@link #FRAGMENT} code points. Runs shorter than
+ * {@link #MIN_LOOKUP} are not looked up (a search with only such runs walks every entity), which
+ * spares two keys per word.
  */
 final class EntityWords {
 
     static final int FRAGMENT = 24;
     static final int MAX_WORD = 2 * FRAGMENT;
+    /** Shorter query runs are in too many words to narrow a search, so shorter suffixes are not kept. */
+    static final int MIN_LOOKUP = 3;
 
     private EntityWords() {
     }
@@ -65,11 +69,15 @@ final class EntityWords {
         return codePoints(run, 0, FRAGMENT);
     }
 
-    /** The distinct suffixes of {@code word}, each cut to {@link #FRAGMENT} code points. */
+    /**
+     * The distinct suffixes of {@code word} of at least {@link #MIN_LOOKUP} code points, each cut to
+     * {@link #FRAGMENT} code points, and the word's own start ({@link #lookup} of the word) however short.
+     */
     static Set<String> fragments(String word) {
         Set<String> fragments = new LinkedHashSet<>();
+        fragments.add(lookup(word));
         int length = word.codePointCount(0, word.length());
-        for (int start = 0; start < length; start++) {
+        for (int start = 1; start + MIN_LOOKUP <= length; start++) {
             fragments.add(codePoints(word, start, FRAGMENT));
         }
         return fragments;
