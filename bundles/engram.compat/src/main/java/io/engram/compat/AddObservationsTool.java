@@ -42,7 +42,7 @@ public class AddObservationsTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         List<ReferenceGraph.Observations> added;
         try {
             added = graph.addObservations(ns, CompatArguments.observations(arguments, "observations", "contents"));

@@ -18,13 +18,17 @@ final class CompatArguments {
     }
 
     /**
-     * The one graph a call works on: the {@code namespace} argument, else the {@code namespace}
-     * setting, else the session's (the client's workspace).
+     * The one graph a call works on: the {@code namespace} argument (trimmed; blank counts as
+     * absent, as in the memory and kg tools), else the {@code namespace} setting, else the session's
+     * (the client's workspace). At startup the setting is the file's, not the default: a call made
+     * before config/engram.compat.cfg is applied waits for it ({@link ReferenceGraphService#settledSettings}).
      */
-    static String namespace(Arguments arguments, ToolContext context, CompatSettings settings) {
+    static String namespace(Arguments arguments, ToolContext context, ReferenceGraph graph) {
         String given = arguments.optString("namespace", null);
+        CompatSettings settings = graph instanceof ReferenceGraphService service ? service.settledSettings()
+                : graph.settings();
         String fallback = settings.namespace() != null ? settings.namespace() : context.namespace();
-        String ns = given == null || given.isBlank() ? fallback : given;
+        String ns = given == null || given.isBlank() ? fallback : given.trim();
         try {
             return GraphNames.namespace(ns);
         } catch (IllegalArgumentException e) {

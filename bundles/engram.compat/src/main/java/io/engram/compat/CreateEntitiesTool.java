@@ -34,7 +34,7 @@ public class CreateEntitiesTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         var created = graph.createEntities(ns, CompatArguments.entities(arguments));
         return ToolResult.structured(Map.of("entities", created.stream().map(ReferenceGraph.Entity::toMap).toList()));
     }

@@ -37,7 +37,7 @@ public class CreateRelationsTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         var created = graph.createRelations(ns, CompatArguments.relations(arguments));
         return ToolResult.structured(Map.of("relations",
                 created.stream().map(ReferenceGraph.Relation::toMap).toList()));

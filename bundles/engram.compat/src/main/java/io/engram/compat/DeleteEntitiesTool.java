@@ -34,7 +34,7 @@ public class DeleteEntitiesTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         graph.deleteEntities(ns, CompatArguments.names(arguments, "entityNames"));
         return success("Entities deleted successfully");
     }

@@ -36,7 +36,7 @@ public class DeleteObservationsTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         graph.deleteObservations(ns, CompatArguments.observations(arguments, "deletions", "observations"));
         return success("Observations deleted successfully");
     }

@@ -32,7 +32,7 @@ public class DeleteRelationsTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         graph.deleteRelations(ns, CompatArguments.relations(arguments));
         return success("Relations deleted successfully");
     }

@@ -42,7 +42,7 @@ public class ExportMemoryFileTool extends AbstractTool {
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
         Path file = MemoryFile.path(arguments.string("path"));
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         try {
             return ToolResult.structured(MemoryFile.exportFile(graph, ns, file));
         } catch (IOException e) {

@@ -54,7 +54,7 @@ public class ImportMemoryFileTool extends AbstractTool {
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
         Path file = MemoryFile.path(arguments.string("path"));
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         if (!Files.isRegularFile(file)) {
             return ToolResult.error("No file at " + file + "; give the absolute path of memory.jsonl (the reference"
                     + " server's MEMORY_FILE_PATH; by default it sits beside its dist/index.js)");

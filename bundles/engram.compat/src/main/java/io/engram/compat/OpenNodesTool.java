@@ -31,7 +31,7 @@ public class OpenNodesTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         return ToolResult.structured(graph.openNodes(ns, CompatArguments.names(arguments, "names")).toMap());
     }
 }

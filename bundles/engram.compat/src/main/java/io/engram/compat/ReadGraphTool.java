@@ -30,7 +30,7 @@ public class ReadGraphTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         return ToolResult.structured(graph.readGraph(ns, CompatArguments.limit(arguments, graph.settings()),
                 arguments.optString("cursor", null)).toMap());
     }

@@ -31,7 +31,7 @@ public class SearchNodesTool extends AbstractTool {
 
     @Override
     public ToolResult call(Arguments arguments, ToolContext context) {
-        String ns = CompatArguments.namespace(arguments, context, graph.settings());
+        String ns = CompatArguments.namespace(arguments, context, graph);
         String query = arguments.optString("query", null);
         if (query == null) {
             throw new InvalidArgumentException("query", "required");

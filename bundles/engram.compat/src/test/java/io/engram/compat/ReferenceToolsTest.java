@@ -362,6 +362,9 @@ class ReferenceToolsTest {
         assertEquals(List.of("A"), names(readAll(PROJ_A)));
         assertEquals(List.of("B"), names(readAll(PROJ_B)));
         assertEquals(List.of("G"), names(call("read_graph", PROJ_B, "{\"namespace\": \"global\"}")));
+        assertEquals(List.of("G"), names(call("read_graph", PROJ_B, "{\"namespace\": \" global \"}")), "trimmed");
+        assertEquals(List.of("B"), names(call("read_graph", PROJ_B, "{\"namespace\": \"\"}")),
+                "blank counts as absent");
         assertEquals(List.of(), names(call("search_nodes", PROJ_A, "{\"query\": \"B\"}")));
         call("delete_entities", PROJ_B, "{\"entityNames\": [\"A\"]}");
         assertEquals(List.of("A"), names(readAll(PROJ_A)), "another workspace cannot delete it");

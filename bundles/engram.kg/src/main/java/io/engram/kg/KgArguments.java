@@ -23,19 +23,28 @@ final class KgArguments {
 
     /** Where a write goes: the {@code namespace} argument, else the session's namespace. */
     static String writeNamespace(Arguments arguments, ToolContext context) {
-        String given = arguments.optString("namespace", null);
+        String given = givenNamespace(arguments);
         return checked("namespace", () -> GraphNames.namespace(given != null ? given : context.namespace()));
     }
 
     /** What a read covers: the {@code namespace} argument, else the session's namespace and the global one. */
     static List<String> readNamespaces(Arguments arguments, ToolContext context) {
-        String given = arguments.optString("namespace", null);
+        String given = givenNamespace(arguments);
         if (given != null) {
             return List.of(checked("namespace", () -> GraphNames.namespace(given)));
         }
         String session = checked("namespace", () -> GraphNames.namespace(context.namespace()));
         return session.equals(ToolContext.GLOBAL_NAMESPACE) ? List.of(session)
                 : List.of(session, ToolContext.GLOBAL_NAMESPACE);
+    }
+
+    /**
+     * The {@code namespace} argument trimmed, null when absent or blank (as in the memory and
+     * compat tools: models often fill optional fields with "").
+     */
+    private static String givenNamespace(Arguments arguments) {
+        String given = arguments.optString("namespace", null);
+        return given == null || given.isBlank() ? null : given.trim();
     }
 
     static NodeKey entity(Arguments arguments, String field) {

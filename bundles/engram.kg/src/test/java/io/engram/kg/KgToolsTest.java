@@ -424,6 +424,13 @@ class KgToolsTest {
                 call(listEntities, PROJ_B, "namespace", "projB").get("entities"), "one namespace when named");
         assertEquals(List.of(List.of("Secret", 0L, "projA")),
                 call(listEntities, PROJ_B, "namespace", "projA").get("entities"), "another one by name");
+        assertEquals(List.of(List.of("Java", 1L, "global")),
+                call(listEntities, PROJ_B, "namespace", " global ").get("entities"), "trimmed");
+        assertEquals(List.of(List.of("Java", 1L, "global"), List.of("Other", 0L, "projB")),
+                call(listEntities, PROJ_B, "namespace", "").get("entities"), "blank counts as absent");
+        assertEquals("projB", call(createEntity, PROJ_B, "entity", "Blank", "namespace", " ").get("namespace"),
+                "a write with a blank namespace goes to the workspace");
+        call(deleteEntity, PROJ_B, "entity", "Blank");
 
         // the same name in two namespaces is two entities; the workspace's comes first
         call(tagEntity, PROJ_A, "entity", "Java", "tags", List.of("local"));

@@ -36,6 +36,7 @@ public class MemoryDeleteTool extends AbstractTool {
               "type": "object",
               "properties": {
                 "deleted": {"type": "boolean", "description": "False when no memory had that id (already deleted or expired)."},
+                "namespace": {"type": "string", "description": "Present when deleted: the namespace the memory was in."},
                 "cascaded": {"type": "integer", "description": "Dependent items removed with it: its links to knowledge-graph entities (MENTIONS)."},
                 "backedUp": {"type": "boolean", "description": "Present when backup was asked for: whether a copy was kept."}
               },
@@ -62,6 +63,9 @@ public class MemoryDeleteTool extends AbstractTool {
         DeleteOutcome outcome = memory.delete(arguments.string("id"), backup);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("deleted", outcome.deleted());
+        if (outcome.namespace() != null) {
+            result.put("namespace", outcome.namespace());
+        }
         result.put("cascaded", (long) outcome.cascaded());
         if (backup) {
             result.put("backedUp", outcome.backedUp());

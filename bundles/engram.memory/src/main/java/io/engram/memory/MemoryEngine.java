@@ -203,7 +203,7 @@ public class MemoryEngine {
                 changed.add("layer");
             }
             if (changed.isEmpty()) {
-                return Optional.of(new UpdateOutcome(id, current.version(), List.of()));
+                return Optional.of(new UpdateOutcome(id, current.namespace(), current.version(), List.of()));
             }
             Memory updated = new Memory(id, current.namespace(), content, metadata, current.references(), layer,
                     current.sessionId(), current.episodeId(), current.version() + 1, current.createdAt(), now, expiresAt,
@@ -212,7 +212,7 @@ public class MemoryEngine {
             if (mentions != null && changed.contains("text")) {
                 linkMentions(mentions, txn, updated);
             }
-            return Optional.of(new UpdateOutcome(id, updated.version(), List.copyOf(changed)));
+            return Optional.of(new UpdateOutcome(id, updated.namespace(), updated.version(), List.copyOf(changed)));
         });
     }
 
@@ -223,7 +223,7 @@ public class MemoryEngine {
      */
     public DeleteOutcome delete(String id, boolean backup) {
         if (!MemoryIds.isWellFormed(id)) {
-            return new DeleteOutcome(false, false, 0);
+            return DeleteOutcome.NOTHING;
         }
         long now = clock.millis();
         byte[] key = key(id);
@@ -231,7 +231,7 @@ public class MemoryEngine {
         return store.write(txn -> {
             Memory current = visibleOrPurged(txn, mentions, key, now);
             if (current == null) {
-                return new DeleteOutcome(false, false, 0);
+                return DeleteOutcome.NOTHING;
             }
             if (backup) {
                 JsonObject deleted = GSON.toJsonTree(current).getAsJsonObject();
@@ -240,7 +240,7 @@ public class MemoryEngine {
             }
             txn.delete(RECORDS, key);
             int cascaded = mentions == null ? 0 : mentions.unlink(txn, current.id(), current.namespace());
-            return new DeleteOutcome(true, backup, cascaded);
+            return new DeleteOutcome(true, current.namespace(), backup, cascaded);
         });
     }
 

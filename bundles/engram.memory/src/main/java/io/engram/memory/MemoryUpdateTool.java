@@ -43,6 +43,7 @@ public class MemoryUpdateTool extends AbstractTool {
               "type": "object",
               "properties": {
                 "id": {"type": "string"},
+                "namespace": {"type": "string", "description": "The namespace the memory is in: a workspace or \\"global\\"."},
                 "version": {"type": "integer", "description": "The version after the update; it grows by one when something changed."},
                 "reembedded": {"type": "boolean", "description": "Whether a vector embedding was recomputed (there is none yet)."},
                 "updatedIndices": {
@@ -51,7 +52,7 @@ public class MemoryUpdateTool extends AbstractTool {
                   "items": {"type": "string", "enum": ["text", "metadata", "layer"]}
                 }
               },
-              "required": ["id", "version", "reembedded", "updatedIndices"]
+              "required": ["id", "namespace", "version", "reembedded", "updatedIndices"]
             }
             """;
 
@@ -85,6 +86,7 @@ public class MemoryUpdateTool extends AbstractTool {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", updated.get().id());
+        result.put("namespace", updated.get().namespace());
         result.put("version", updated.get().version());
         result.put("reembedded", false);
         result.put("updatedIndices", updated.get().changed());

@@ -122,9 +122,10 @@ class MemoryToolsTest {
         assertEquals(2L, updated.get("version"));
         assertEquals(false, updated.get("reembedded"));
         assertEquals(List.of("text", "metadata"), updated.get("updatedIndices"));
+        assertEquals("global", updated.get("namespace"), "the namespace it is in (the test context's)");
 
         Map<String, Object> deleted = call(delete, args("id", id, "backup", true));
-        assertEquals(Map.of("deleted", true, "cascaded", 0L, "backedUp", true), deleted);
+        assertEquals(Map.of("deleted", true, "namespace", "global", "cascaded", 0L, "backedUp", true), deleted);
         assertEquals(Map.of("deleted", false, "cascaded", 0L), call(delete, args("id", id)));
         assertEquals(0L, call(search, args("q", "lmdb")).get("total"));
     }
@@ -167,10 +168,12 @@ class MemoryToolsTest {
         assertEquals(Map.of(g, "global"), namespacesById(callIn("global", search, args("q", "note"))),
                 "a workspace that is global searches global once");
 
-        // update and delete go by id, whatever the caller's workspace
-        assertEquals(2L, callIn("/work/b", update, args("id", a, "content", "alpha note, revised")).get("version"));
+        // update and delete go by id, whatever the caller's workspace, and say where the memory is
+        Map<String, Object> updated = callIn("/work/b", update, args("id", a, "content", "alpha note, revised"));
+        assertEquals(List.of(2L, "/work/a"), List.of(updated.get("version"), updated.get("namespace")));
         assertEquals(Map.of(a, "/work/a"), namespacesById(callIn("/work/a", search, args("q", "revised"))));
-        assertEquals(true, callIn("/work/b", delete, args("id", a)).get("deleted"));
+        Map<String, Object> deleted = callIn("/work/b", delete, args("id", a));
+        assertEquals(List.of(true, "/work/a"), List.of(deleted.get("deleted"), deleted.get("namespace")));
         assertEquals(Map.of(g, "global"), namespacesById(callIn("/work/a", search, args("q", "note"))));
     }
 

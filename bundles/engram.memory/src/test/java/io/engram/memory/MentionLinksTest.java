@@ -120,7 +120,7 @@ class MentionLinksTest {
         assertEquals(List.of("MENTIONS Entity::Go", "MENTIONS Entity::LMDB", "MENTIONS Entity::Rust"),
                 linkedFrom(PROJ, first), "changes without a new content keep the links");
 
-        assertEquals(new DeleteOutcome(true, false, 3), engine.delete(first, false), "three links went with it");
+        assertEquals(new DeleteOutcome(true, PROJ, false, 3), engine.delete(first, false), "three links went with it");
         assertEquals(List.of(0L, 0L, 0L, 1L), List.of(mentions(PROJ, "Go"), mentions(PROJ, "Rust"),
                 mentions(PROJ, "LMDB"), mentions(PROJ, "Python")));
         assertFalse(memoryNode(PROJ, first));
