@@ -72,6 +72,17 @@ public final class EngramHost {
      */
     public static EngramHost start(Path dataDir, Path configDir, InputStream stdin, OutputStream stdout)
             throws IOException, BundleException {
+        return start(dataDir, configDir, stdin, stdout, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, InputStream, OutputStream)}, with {@code required} bundles (names
+     * of bundles inside engram.jar) started after the listed ones when config/bundles.list leaves
+     * them out: a command that needs a family switched off by the admin gets it for its own run,
+     * and the admin's file stays as it is.
+     */
+    static EngramHost start(Path dataDir, Path configDir, InputStream stdin, OutputStream stdout,
+            List<String> required) throws IOException, BundleException {
         Files.createDirectories(dataDir);
         // FileInstall does not create the folder it watches; a plugin author should find it there.
         Files.createDirectories(dataDir.resolve(DEPLOY_FOLDER));
@@ -89,6 +100,12 @@ public final class EngramHost {
                         + "', which is neither a bundle inside engram.jar nor a jar file; skipped");
             }
             sources.put(name, source);
+        }
+        for (String name : required) {
+            if (!sources.containsKey(name)) {
+                LOG.info(name + " is off in config/" + BundleList.FILE_NAME + "; started for this run only");
+                sources.put(name, BundleList.locate(name, configDir));
+            }
         }
 
         RuntimeFolder runtime = RuntimeFolder.acquire(dataDir);
@@ -155,7 +172,8 @@ public final class EngramHost {
             if (newStamp != null) {
                 writeStamp(runtime, newStamp);
             }
-            BundleListApplier bundleListApplier = new BundleListApplier(felix.getBundleContext(), configDir);
+            BundleListApplier bundleListApplier = new BundleListApplier(felix.getBundleContext(), configDir,
+                    required);
             host.configPoller = new ConfigFilePoller()
                     .watch(bundleList, listApplied, bundleListApplier::apply)
                     .watch(logSettings.file(), logApplied, logSettings::apply)
