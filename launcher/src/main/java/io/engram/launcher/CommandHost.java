@@ -15,8 +15,8 @@ import org.osgi.framework.ServiceListener;
 
 /**
  * The host a one-shot command ({@code status}, {@code import}, {@code export}) starts for itself:
- * no IDE is connected (the transport reads a pipe nobody writes, its output goes nowhere), it takes
- * a cache slot of its own next to any running hosts (LMDB serves many processes at once), and
+ * no IDE is connected (the transport reads a pipe nobody writes, its output goes nowhere), it has a
+ * framework cache of its own next to any running hosts (LMDB serves many processes at once), and
  * {@link #close()} stops it.
  */
 final class CommandHost implements AutoCloseable {

@@ -101,14 +101,17 @@ public final class EngramHost {
             }
             sources.put(name, source);
         }
+        boolean addsBundles = false;
         for (String name : required) {
             if (!sources.containsKey(name)) {
                 LOG.info(name + " is off in config/" + BundleList.FILE_NAME + "; started for this run only");
                 sources.put(name, BundleList.locate(name, configDir));
+                addsBundles = true;
             }
         }
 
-        RuntimeFolder runtime = RuntimeFolder.acquire(dataDir);
+        // Bundles beyond the list in a cache slot would make the next host rebuild that slot.
+        RuntimeFolder runtime = addsBundles ? RuntimeFolder.acquirePrivate(dataDir) : RuntimeFolder.acquire(dataDir);
         String wanted;
         String stamp;
         long begin = System.nanoTime();

@@ -175,14 +175,27 @@ final class MemoryFileCommand {
                 result = ToolServices.call(system, tool, arguments, defaultNamespace.name());
             } catch (ToolServices.CallFailedException e) {
                 throw new CommandFailedException(options.action().command() + " failed: " + e.getMessage()
-                        + (toolName.equals(IMPORT_TOOL) && !e.invalidArgument()
-                        ? "; the records merged before it stay, and importing again is safe" : ""));
+                        + advice(e, toolName));
             }
             if (result.error() || result.structured() == null) {
                 throw new CommandFailedException(options.action().command() + " failed: " + result.text());
             }
             return result.structured();
         }
+    }
+
+    /** What the user can do about a failed call. */
+    private static String advice(ToolServices.CallFailedException failure, String toolName) {
+        if (failure.causedBy(ToolServices.INVALID_ARGUMENT_CLASS)) {
+            return "";
+        }
+        String advice = toolName.equals(IMPORT_TOOL) ? "; the records merged before the failure stay, and importing"
+                + " again is safe" : "";
+        if (failure.causedBy(ToolServices.STORE_UNAVAILABLE_CLASS)) {
+            advice += " (the store did not open in time; 'java -jar engram.jar status' names the processes that"
+                    + " have it open)";
+        }
+        return advice;
     }
 
     private static String bundleStates(BundleContext system) {

@@ -25,7 +25,8 @@ final class ToolServices {
     static final String TOOL_CLASS = "io.engram.api.tool.Tool";
     private static final String ARGUMENTS_CLASS = "io.engram.api.tool.Arguments";
     private static final String CONTEXT_CLASS = "io.engram.api.tool.ToolContext";
-    private static final String INVALID_ARGUMENT_CLASS = "io.engram.api.tool.InvalidArgumentException";
+    static final String INVALID_ARGUMENT_CLASS = "io.engram.api.tool.InvalidArgumentException";
+    static final String STORE_UNAVAILABLE_CLASS = "io.engram.api.store.StoreUnavailableException";
 
     /**
      * What a tool call returned.
@@ -41,16 +42,19 @@ final class ToolServices {
     static final class CallFailedException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        private final boolean invalidArgument;
-
-        CallFailedException(String message, Throwable cause, boolean invalidArgument) {
+        CallFailedException(String message, Throwable cause) {
             super(message, cause);
-            this.invalidArgument = invalidArgument;
         }
 
-        /** Whether an argument was refused (so the tool did nothing), rather than the tool failing midway. */
-        boolean invalidArgument() {
-            return invalidArgument;
+        /** Whether the tool threw an exception of that class (or of a subclass of it). */
+        boolean causedBy(String className) {
+            for (Class<?> type = getCause() == null ? null : getCause().getClass(); type != null;
+                    type = type.getSuperclass()) {
+                if (type.getName().equals(className)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 
@@ -104,7 +108,7 @@ final class ToolServices {
             String sessionNamespace) throws CallFailedException {
         Object service = system.getService(tool);
         if (service == null) {
-            throw new CallFailedException("the tool is no longer available", null, false);
+            throw new CallFailedException("the tool is no longer available", null);
         }
         try {
             Class<?> toolClass = api(tool, TOOL_CLASS);
@@ -122,9 +126,9 @@ final class ToolServices {
                     (String) resultClass.getMethod("text").invoke(result), structured);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
-            throw new CallFailedException(causes(cause), cause, isA(cause, INVALID_ARGUMENT_CLASS));
+            throw new CallFailedException(causes(cause), cause);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new CallFailedException("cannot call the tool: " + e, e, false);
+            throw new CallFailedException("cannot call the tool: " + e, e);
         } finally {
             system.ungetService(tool);
         }
@@ -133,15 +137,6 @@ final class ToolServices {
     /** A class of engram.api as the tool's bundle sees it. */
     private static Class<?> api(ServiceReference<?> tool, String className) throws ClassNotFoundException {
         return tool.getBundle().loadClass(className);
-    }
-
-    private static boolean isA(Throwable failure, String className) {
-        for (Class<?> type = failure.getClass(); type != null; type = type.getSuperclass()) {
-            if (type.getName().equals(className)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The message and the chain of causes, as the host reports a failed call to a client. */

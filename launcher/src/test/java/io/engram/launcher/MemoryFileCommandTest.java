@@ -1,6 +1,7 @@
 package io.engram.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
@@ -74,6 +75,11 @@ class MemoryFileCommandTest {
         assertTrue(imported.stdout().contains("  records not readable: 1\n    line 2: "), imported.stdout());
         String list = Files.readString(data.resolve("config").resolve(BundleList.FILE_NAME), StandardCharsets.UTF_8);
         assertTrue(list.contains("\n# engram.compat\n"), "the admin's switch stays off:\n" + list);
+        assertFalse(Files.exists(data.resolve(RuntimeFolder.SLOTS_FOLDER)),
+                "with a bundle beyond the list the host keeps out of the cache slots, which IDE hosts then reuse");
+        try (var left = Files.list(data.resolve(RuntimeFolder.RUN_FOLDER))) {
+            assertEquals(0, left.count(), "its private folder is removed");
+        }
 
         Path out = temp.resolve("out/exported.jsonl");
         Run exported = run(Map.of("ENGRAM_NAMESPACE", namespace), InputStream.nullInputStream(),
