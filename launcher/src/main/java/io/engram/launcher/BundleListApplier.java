@@ -25,10 +25,13 @@ final class BundleListApplier {
 
     private final BundleContext system;
     private final Path configDir;
+    /** Bundles this run needs whatever the file says (see EngramHost's start with required bundles). */
+    private final List<String> required;
 
-    BundleListApplier(BundleContext system, Path configDir) {
+    BundleListApplier(BundleContext system, Path configDir, List<String> required) {
         this.system = system;
         this.configDir = configDir;
+        this.required = List.copyOf(required);
     }
 
     /** Brings the running bundles in line with the file. */
@@ -40,6 +43,11 @@ final class BundleListApplier {
                         + "' is neither a bundle inside engram.jar nor a jar file; ignored");
             } else {
                 wanted.add(entry.name());
+            }
+        }
+        for (String name : required) {
+            if (!wanted.contains(name)) {
+                wanted.add(name);
             }
         }
         for (Bundle bundle : system.getBundles()) {

@@ -72,6 +72,17 @@ public final class EngramHost {
      */
     public static EngramHost start(Path dataDir, Path configDir, InputStream stdin, OutputStream stdout)
             throws IOException, BundleException {
+        return start(dataDir, configDir, stdin, stdout, List.of());
+    }
+
+    /**
+     * As {@link #start(Path, Path, InputStream, OutputStream)}, with {@code required} bundles (names
+     * of bundles inside engram.jar) started after the listed ones when config/bundles.list leaves
+     * them out: a command that needs a family switched off by the admin gets it for its own run,
+     * and the admin's file stays as it is.
+     */
+    static EngramHost start(Path dataDir, Path configDir, InputStream stdin, OutputStream stdout,
+            List<String> required) throws IOException, BundleException {
         Files.createDirectories(dataDir);
         // FileInstall does not create the folder it watches; a plugin author should find it there.
         Files.createDirectories(dataDir.resolve(DEPLOY_FOLDER));
@@ -90,8 +101,17 @@ public final class EngramHost {
             }
             sources.put(name, source);
         }
+        boolean addsBundles = false;
+        for (String name : required) {
+            if (!sources.containsKey(name)) {
+                LOG.info(name + " is off in config/" + BundleList.FILE_NAME + "; started for this run only");
+                sources.put(name, BundleList.locate(name, configDir));
+                addsBundles = true;
+            }
+        }
 
-        RuntimeFolder runtime = RuntimeFolder.acquire(dataDir);
+        // Bundles beyond the list in a cache slot would make the next host rebuild that slot.
+        RuntimeFolder runtime = addsBundles ? RuntimeFolder.acquirePrivate(dataDir) : RuntimeFolder.acquire(dataDir);
         String wanted;
         String stamp;
         long begin = System.nanoTime();
@@ -155,7 +175,8 @@ public final class EngramHost {
             if (newStamp != null) {
                 writeStamp(runtime, newStamp);
             }
-            BundleListApplier bundleListApplier = new BundleListApplier(felix.getBundleContext(), configDir);
+            BundleListApplier bundleListApplier = new BundleListApplier(felix.getBundleContext(), configDir,
+                    required);
             host.configPoller = new ConfigFilePoller()
                     .watch(bundleList, listApplied, bundleListApplier::apply)
                     .watch(logSettings.file(), logApplied, logSettings::apply)

@@ -11,10 +11,38 @@ import java.util.Map;
  * @param dataDir   where the store and runtime files live
  * @param configDir where the admin's config files live
  * @param action    what to do
+ * @param file      the memory file of {@code import} and {@code export} as given ({@code -} for
+ *                  stdin or stdout); null for the other actions
+ * @param namespace the {@code --namespace} of {@code import} and {@code export}; null when not given
  */
-record LauncherOptions(Path dataDir, Path configDir, Action action) {
+record LauncherOptions(Path dataDir, Path configDir, Action action, String file, String namespace) {
 
-    enum Action { SERVE, STATUS, HELP, VERSION }
+    enum Action {
+        SERVE, STATUS, IMPORT, EXPORT, HELP, VERSION;
+
+        /** The command word on the command line, or null for an action that has none. */
+        String command() {
+            return switch (this) {
+                case STATUS -> "status";
+                case IMPORT -> "import";
+                case EXPORT -> "export";
+                default -> null;
+            };
+        }
+
+        boolean takesFile() {
+            return this == IMPORT || this == EXPORT;
+        }
+
+        static Action ofCommand(String word) {
+            for (Action action : values()) {
+                if (word.equals(action.command())) {
+                    return action;
+                }
+            }
+            return null;
+        }
+    }
 
     /** A command line that cannot be understood; its message is meant for the user. */
     static final class UsageException extends Exception {
@@ -29,6 +57,9 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
         Path data = null;
         Path config = null;
         Action action = Action.SERVE;
+        Action command = null;
+        String file = null;
+        String namespace = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String inlineValue = null;
@@ -44,10 +75,27 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
                         action = Action.VERSION;
                     }
                 }
-                case "status" -> {
-                    if (action == Action.SERVE) {
-                        action = Action.STATUS;
+                case "status", "import", "export" -> {
+                    if (command != null && command.takesFile() && file == null) {
+                        file = arg; // import status: a file named status
+                    } else if (command != null) {
+                        throw new UsageException("one command at a time, got " + command.command() + " and " + arg);
+                    } else {
+                        command = Action.ofCommand(arg);
                     }
+                }
+                case "--namespace" -> {
+                    String value = inlineValue;
+                    if (value == null) {
+                        if (i + 1 >= args.size()) {
+                            throw new UsageException("option --namespace needs a name, e.g. --namespace global");
+                        }
+                        value = args.get(++i);
+                    }
+                    if (value.isBlank()) {
+                        throw new UsageException("option --namespace needs a name, got an empty value");
+                    }
+                    namespace = value.strip();
                 }
                 case "--data", "--config" -> {
                     String value = inlineValue;
@@ -66,8 +114,26 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
                         config = Path.of(value);
                     }
                 }
-                default -> throw new UsageException("unknown option: " + args.get(i));
+                default -> {
+                    if (command != null && command.takesFile() && file == null
+                            && (arg.equals("-") || !arg.startsWith("-"))) {
+                        file = arg;
+                    } else {
+                        throw new UsageException("unknown option: " + args.get(i));
+                    }
+                }
             }
+        }
+        if (command != null && action == Action.SERVE) {
+            action = command;
+        }
+        if (action.takesFile() && file == null) {
+            throw new UsageException(action.command() + " needs a file: java -jar engram.jar " + action.command()
+                    + " FILE [--namespace NS]");
+        }
+        if (namespace != null && (action == Action.SERVE || action == Action.STATUS)) {
+            throw new UsageException("option --namespace applies to import and export only (a server's namespace"
+                    + " comes from the client's workspace or ENGRAM_NAMESPACE)");
         }
         if (data == null) {
             String fromEnv = env.get("ENGRAM_DATA");
@@ -78,13 +144,15 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
             String fromEnv = env.get("ENGRAM_CONFIG");
             config = fromEnv != null && !fromEnv.isBlank() ? Path.of(fromEnv) : data.resolve("config");
         }
-        return new LauncherOptions(data, config.toAbsolutePath().normalize(), action);
+        return new LauncherOptions(data, config.toAbsolutePath().normalize(), action, file, namespace);
     }
 
     static String usage() {
         return """
                 Usage: java -jar engram.jar [options]
                        java -jar engram.jar status [options]
+                       java -jar engram.jar import FILE [--namespace NS] [options]
+                       java -jar engram.jar export FILE [--namespace NS] [options]
 
                 Engram: a local, durable memory for AI coding assistants, served over the
                 Model Context Protocol on stdin/stdout. An IDE starts it as a child process.
@@ -94,8 +162,21 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
                                  and their state, the tools and the bundle serving each,
                                  and the effective config; then exit. Works while other
                                  hosts run on the same data folder.
+                  import FILE    merge the reference memory server's memory.jsonl (or its
+                                 older memory.json) into a namespace; safe to repeat.
+                                 Prints the counts and each record that could not be
+                                 read, with its line; the rest are imported. FILE - reads
+                                 stdin.
+                  export FILE    write a namespace's graph as a memory.jsonl, which the
+                                 reference server and import read. FILE - writes stdout.
+                  Both work while IDE hosts run on the same data folder, and do so even
+                  when config/bundles.list switches engram.compat off.
 
                 Options:
+                  --namespace NS for import and export: the namespace to use; default the
+                                 namespace setting of engram.compat.cfg, else
+                                 $ENGRAM_NAMESPACE, else the working directory (the
+                                 namespace an IDE session started here gets)
                   --data DIR     data folder (store, deploy folder, default config);
                                  default $ENGRAM_DATA, else ~/.engram
                   --config DIR   config folder; default $ENGRAM_CONFIG, else DIR/config of the
@@ -106,6 +187,8 @@ record LauncherOptions(Path dataDir, Path configDir, Action action) {
                 Environment:
                   ENGRAM_LOG     stderr log level: error, warn, info (default), debug, trace
                   ENGRAM_DATA, ENGRAM_CONFIG   as --data and --config
+                  ENGRAM_NAMESPACE             the namespace of import and export when
+                                 neither --namespace nor engram.compat.cfg names one
 
                 Engram stops when stdin closes, or on SIGTERM / SIGINT (Ctrl-C).
                 """;

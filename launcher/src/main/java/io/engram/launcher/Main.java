@@ -17,7 +17,8 @@ import java.util.logging.Logger;
 /**
  * {@code java -jar engram.jar}: parses options, gives stdout to the protocol alone, starts
  * the OSGi host and stops it cleanly on stdin EOF, SIGTERM or SIGINT. With {@code status}, prints
- * the {@link StatusCommand} report on stdout instead and exits.
+ * the {@link StatusCommand} report on stdout instead and exits; with {@code import} or {@code export},
+ * runs the {@link MemoryFileCommand} and exits.
  */
 public final class Main {
 
@@ -70,6 +71,11 @@ public final class Main {
             }
             case STATUS -> {
                 return status(options, protocolOut, stderr);
+            }
+            case IMPORT, EXPORT -> {
+                routeStrayOutputToStderr(stderr);
+                return new MemoryFileCommand(options, System.getenv(), Path.of(System.getProperty("user.dir")))
+                        .run(protocolIn, protocolOut, stderr);
             }
             default -> {
                 return serve(options, protocolIn, protocolOut, stderr);

@@ -70,6 +70,20 @@ final class RuntimeFolder {
         }
         LOG.fine("All " + slotCount + " framework cache slots in " + slots
                 + " are in use; this process builds a private cache under " + run);
+        return privateFolder(run);
+    }
+
+    /**
+     * A folder private to this process, removed at exit, for a host whose bundles differ from what
+     * the cache slots are kept for: a slot it used would be rebuilt by the next IDE host.
+     */
+    static RuntimeFolder acquirePrivate(Path dataDir) throws IOException {
+        Path run = Files.createDirectories(dataDir.resolve(RUN_FOLDER));
+        removeStale(run);
+        return privateFolder(run);
+    }
+
+    private static RuntimeFolder privateFolder(Path run) throws IOException {
         Path own = run.resolve(PREFIX + ProcessHandle.current().pid());
         Folders.deleteTree(own); // left by an earlier process that had our PID
         return new RuntimeFolder(Files.createDirectories(own), null, null);

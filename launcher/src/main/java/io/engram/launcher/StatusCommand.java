@@ -1,30 +1,23 @@
 package io.engram.launcher;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceListener;
 import org.osgi.framework.ServiceReference;
 
 /**
@@ -37,16 +30,10 @@ final class StatusCommand {
 
     private static final Logger LOG = Logger.getLogger(StatusCommand.class.getName());
 
-    static final String TOOL_CLASS = "io.engram.api.tool.Tool";
     /** The store's lock file, which every process with the store open holds a lock on. */
     static final Path STORE_LOCK = Path.of("store", "lock.mdb");
     private static final Path PROC_LOCKS = Path.of("/proc/locks");
     private static final boolean PROC_LOCKS_READABLE = Files.isReadable(PROC_LOCKS);
-
-    /** Components activate after the framework starts (configs arrive, storage opens): wait for quiet. */
-    private static final Duration SETTLE_QUIET = Duration.ofMillis(750);
-    private static final Duration SETTLE_LIMIT = Duration.ofSeconds(10);
-    private static final Duration STOP_BUDGET = Duration.ofSeconds(5);
 
     private StatusCommand() {
     }
@@ -61,22 +48,9 @@ final class StatusCommand {
         // Before our own host takes a slot and opens the store, so that only other processes show.
         reportHosts(dataDir, out);
 
-        Pipe stdin = Pipe.open();
-        EngramHost host = null;
-        try {
-            // Nothing is ever written to stdin, so the host's transport waits until the host stops.
-            host = EngramHost.start(dataDir, configDir, Channels.newInputStream(stdin.source()),
-                    OutputStream.nullOutputStream());
-            BundleContext system = host.framework().getBundleContext();
-            awaitSettled(system);
-            reportBundles(system, out);
-            reportTools(system, out);
-        } finally {
-            if (host != null && !host.stop(STOP_BUDGET)) {
-                LOG.warning("The status host did not stop within " + STOP_BUDGET.toSeconds() + " s");
-            }
-            stdin.sink().close();
-            stdin.source().close();
+        try (CommandHost host = CommandHost.start(dataDir, configDir, List.of())) {
+            reportBundles(host.context(), out);
+            reportTools(host.context(), out);
         }
         // After the host: its start creates the config folder with the defaults when missing.
         reportConfig(configDir, out);
@@ -185,21 +159,6 @@ final class StatusCommand {
         return String.join(", ", names);
     }
 
-    /** Waits until no service has come or gone for a moment, so that every component that can activate has. */
-    private static void awaitSettled(BundleContext system) throws InterruptedException {
-        AtomicLong lastChange = new AtomicLong(System.nanoTime());
-        ServiceListener listener = event -> lastChange.set(System.nanoTime());
-        system.addServiceListener(listener);
-        try {
-            long deadline = System.nanoTime() + SETTLE_LIMIT.toNanos();
-            while (System.nanoTime() - lastChange.get() < SETTLE_QUIET.toNanos() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-        } finally {
-            system.removeServiceListener(listener);
-        }
-    }
-
     private static void reportBundles(BundleContext system, PrintStream out) {
         out.println("Bundles:");
         for (Bundle bundle : system.getBundles()) {
@@ -223,19 +182,13 @@ final class StatusCommand {
 
     private static void reportTools(BundleContext system, PrintStream out) {
         out.println("Tools:");
-        ServiceReference<?>[] tools;
-        try {
-            tools = system.getAllServiceReferences(TOOL_CLASS, null);
-        } catch (InvalidSyntaxException cannotHappen) {
-            throw new IllegalStateException(cannotHappen);
-        }
         List<String> lines = new ArrayList<>();
-        for (ServiceReference<?> tool : tools == null ? new ServiceReference<?>[0] : tools) {
+        for (ServiceReference<?> tool : ToolServices.all(system)) {
             Bundle serving = tool.getBundle();
             if (serving == null) {
                 continue; // unregistered meanwhile
             }
-            lines.add(String.format("  %-32s %s", toolName(system, tool), serving.getSymbolicName()));
+            lines.add(String.format("  %-32s %s", ToolServices.name(system, tool), serving.getSymbolicName()));
         }
         lines.sort(null);
         if (lines.isEmpty()) {
@@ -243,22 +196,6 @@ final class StatusCommand {
         }
         lines.forEach(out::println);
         out.println();
-    }
-
-    /** Tool.name() by reflection: the launcher's class path does not hold the API bundle. */
-    private static String toolName(BundleContext system, ServiceReference<?> tool) {
-        Object service = system.getService(tool);
-        if (service == null) {
-            return "(unavailable)";
-        }
-        try {
-            Class<?> api = tool.getBundle().loadClass(TOOL_CLASS);
-            return String.valueOf(api.getMethod("name").invoke(service));
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return "(name failed: " + e + ")";
-        } finally {
-            system.ungetService(tool);
-        }
     }
 
     private static void reportConfig(Path configDir, PrintStream out) throws IOException {

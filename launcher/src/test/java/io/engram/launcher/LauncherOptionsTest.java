@@ -60,6 +60,50 @@ class LauncherOptionsTest {
     }
 
     @Test
+    void importAndExportTakeAFileAndANamespaceInAnyOrder() throws Exception {
+        LauncherOptions imported = parse(Map.of(), "import", "--namespace", "global", "memory.jsonl", "--data=/d");
+        assertEquals(LauncherOptions.Action.IMPORT, imported.action());
+        assertEquals("memory.jsonl", imported.file());
+        assertEquals("global", imported.namespace());
+        assertEquals(Path.of("/d"), imported.dataDir());
+
+        LauncherOptions exported = parse(Map.of(), "--namespace=/home/ana/app", "export", "-");
+        assertEquals(LauncherOptions.Action.EXPORT, exported.action());
+        assertEquals("-", exported.file(), "- is stdout");
+        assertEquals("/home/ana/app", exported.namespace());
+
+        assertEquals(null, parse(Map.of(), "export", "out.jsonl").namespace(), "no --namespace: the default rule");
+        assertEquals("status", parse(Map.of(), "import", "status").file(), "a file may be named like a command");
+        assertEquals(LauncherOptions.Action.HELP, parse(Map.of(), "import", "--help").action());
+    }
+
+    @Test
+    void importAndExportMisusedSayWhatIsWrong() {
+        var noFile = assertThrows(LauncherOptions.UsageException.class, () -> parse(Map.of(), "import"));
+        assertEquals("import needs a file: java -jar engram.jar import FILE [--namespace NS]", noFile.getMessage());
+        var twoFiles = assertThrows(LauncherOptions.UsageException.class,
+                () -> parse(Map.of(), "export", "a.jsonl", "b.jsonl"));
+        assertEquals("unknown option: b.jsonl", twoFiles.getMessage());
+        var twoCommands = assertThrows(LauncherOptions.UsageException.class,
+                () -> parse(Map.of(), "status", "export", "a.jsonl"));
+        assertEquals("one command at a time, got status and export", twoCommands.getMessage());
+        var namespaceWithoutCommand = assertThrows(LauncherOptions.UsageException.class,
+                () -> parse(Map.of(), "--namespace", "global"));
+        assertTrue(namespaceWithoutCommand.getMessage().startsWith("option --namespace applies to import and export"),
+                namespaceWithoutCommand.getMessage());
+        var emptyNamespace = assertThrows(LauncherOptions.UsageException.class,
+                () -> parse(Map.of(), "import", "a.jsonl", "--namespace", " "));
+        assertTrue(emptyNamespace.getMessage().contains("empty"), emptyNamespace.getMessage());
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        for (String command : List.of("status", "import FILE", "export FILE", "--namespace NS", "ENGRAM_NAMESPACE")) {
+            assertTrue(LauncherOptions.usage().contains(command), command + " in:\n" + LauncherOptions.usage());
+        }
+    }
+
+    @Test
     void engramLogLevelsMapToJulLevels() {
         assertEquals(Level.INFO, StderrLogging.parseLevel(null));
         assertEquals(Level.SEVERE, StderrLogging.parseLevel("error"));

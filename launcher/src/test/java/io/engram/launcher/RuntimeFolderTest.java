@@ -53,6 +53,17 @@ class RuntimeFolderTest {
     }
 
     @Test
+    void aPrivateFolderAskedForLeavesTheFreeSlotsAlone() throws Exception {
+        RuntimeFolder own = RuntimeFolder.acquirePrivate(data);
+        assertFalse(own.reusable());
+        assertEquals(data.resolve(RuntimeFolder.RUN_FOLDER).resolve("engram-run-" + ProcessHandle.current().pid()),
+                own.path());
+        assertFalse(Files.exists(slot(0)), "no slot taken");
+        own.release();
+        assertFalse(Files.exists(own.path()));
+    }
+
+    @Test
     void aSlotLockedByAnotherProcessIsSkippedAndFreedWhenThatProcessIsKilled() throws Exception {
         Files.createDirectories(slot(0));
         Process holder = lockInChildProcess(slot(0).resolve(RuntimeFolder.LOCK_FILE));

@@ -101,7 +101,7 @@ class HeldLockEndToEndTest {
     }
 
     /** Runs {@link LockHolder} in its own JVM: a lock held by another process, as a peer or dying host would. */
-    private static Process startLockHolder(Path lockFile) throws Exception {
+    static Process startLockHolder(Path lockFile) throws Exception {
         Path testClasses = Path.of(LockHolder.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         return new ProcessBuilder(McpProcess.javaBin(), "-cp", testClasses.toString(), LockHolder.class.getName(),
                 lockFile.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
