@@ -51,7 +51,9 @@ class HeldLockEndToEndTest {
             JsonObject tools = engram.result("tools/list", Map.of());
             long handshakeMs = millisSince(spawned);
             assertTrue(tools.toString().contains("\"memory_add\""), tools.toString());
-            assertTrue(handshakeMs < 2000, "handshake answered within 2 s while the store is locked: " + handshakeMs);
+            // Answered while the lock is held, so storage cannot have opened: the handshake does not
+            // wait for it (no time bound asserted here; the figure is printed below and cold-start
+            // times are in docs/BENCHMARKS.md).
 
             long callStarted = System.nanoTime();
             JsonObject unavailable = engram.callTool("memory_add", Map.of("content", "zqrefused: written while locked"));
