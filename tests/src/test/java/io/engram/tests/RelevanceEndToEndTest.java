@@ -71,7 +71,8 @@ class RelevanceEndToEndTest {
                     arguments.put("q", query.get("q").getAsString());
                     arguments.put("limit", CUTOFF);
                     if (query.has("args")) {
-                        arguments.putAll(McpClient.GSON.fromJson(query.get("args"), Map.class));
+                        query.getAsJsonObject("args").entrySet()
+                                .forEach(filter -> arguments.put(filter.getKey(), filter.getValue().getAsString()));
                     }
                     List<String> ranked = new ArrayList<>();
                     for (JsonElement result : engram.callToolOk("memory_search", arguments).getAsJsonArray("results")) {
