@@ -95,7 +95,7 @@ class TextAnalyzerTest {
     }
 
     @Test
-    void stemmingConflatesFormsDevelopersWriteWithoutMerglingUnrelatedWords() {
+    void stemmingConflatesFormsDevelopersWriteWithoutMergingUnrelatedWords() {
         assertEquals(List.of("test", "test", "test", "test"), index("tests testing tested test"));
         assertEquals(List.of("parse", "parse", "parse", "parse"), index("parse parses parsing parser"));
         assertEquals(List.of("deploy", "deploy", "deploy"), index("deployed deploying deployment"));
