@@ -101,6 +101,80 @@ class InFrameworkTest {
         assertTrue(listedTools().containsAll(KnowledgeGraphEndToEndTest.KG_TOOLS));
     }
 
+    /** The engram.text bundle jar, built by the reactor before this module (not in engram.jar yet). */
+    private static Path textBundle() throws java.io.IOException {
+        Path target = Path.of("../bundles/engram.text/target");
+        try (java.nio.file.DirectoryStream<Path> jars = java.nio.file.Files.newDirectoryStream(target,
+                "engram.text-*.jar")) {
+            for (Path jar : jars) {
+                String name = jar.getFileName().toString();
+                if (!name.endsWith("-sources.jar") && !name.endsWith("-tests.jar")) {
+                    return jar;
+                }
+            }
+        }
+        throw new IllegalStateException("engram.text not built in " + target.toAbsolutePath());
+    }
+
+    /** The terms of {@code tokens}, a List of io.engram.text.Token from the bundle's class loader. */
+    private static java.util.List<String> terms(Object tokens) throws Exception {
+        java.util.List<String> terms = new java.util.ArrayList<>();
+        for (Object token : (java.util.List<?>) tokens) {
+            terms.add((String) token.getClass().getMethod("term").invoke(token));
+        }
+        return terms;
+    }
+
+    @Test
+    void theTextAnalyzerRunsInsideItsBundleOnItsOwnCopyOfLucene() throws Exception {
+        Bundle text = host.framework().getBundleContext().installBundle(textBundle().toUri().toString());
+        text.start();
+        assertEquals(Bundle.ACTIVE, text.getState());
+        assertEquals("io.engram.text;version=\"0.1.0\"", text.getHeaders().get("Export-Package"), "only the API");
+        assertFalse(text.getHeaders().get("Import-Package").contains("org.apache.lucene"), "Lucene is inside");
+
+        Class<?> analyzerClass = text.loadClass("io.engram.text.TextAnalyzer");
+        assertEquals(text, org.osgi.framework.FrameworkUtil.getBundle(analyzerClass), "loaded by the bundle");
+        assertEquals(text, org.osgi.framework.FrameworkUtil.getBundle(
+                text.loadClass("org.apache.lucene.analysis.Analyzer")), "Lucene loaded by the bundle too");
+        Object analyzer = analyzerClass.getMethod("english").invoke(null);
+        java.lang.reflect.Method index = analyzerClass.getMethod("index", String.class);
+        java.lang.reflect.Method query = analyzerClass.getMethod("query", String.class);
+
+        assertEquals(java.util.List.of("the", "parsejsonfile", "parse", "json", "file", "in",
+                "src/main/java/foo.java", "srcmainjavafoojava", "src", "main", "java", "foo", "java", "fail", "on",
+                "1.2.3", "1", "2", "3", "http_server", "httpserver", "http", "server", "log", "日", "本"),
+                terms(index.invoke(analyzer, "The parseJsonFile() in src/main/java/Foo.java fails on 1.2.3; "
+                        + "HTTPServer logs 日本 🚀")));
+        assertEquals(java.util.List.of("cache", "test"), terms(query.invoke(analyzer, "the caching of tests")));
+        assertEquals(java.util.List.of("the"), terms(query.invoke(analyzer, "the")));
+        // every code path of the chain on a large mixed text: a class missing from the bundle would fail here
+        StringBuilder mixed = new StringBuilder();
+        for (int i = 0; i < 2_000; i++) {
+            mixed.append("Line ").append(i).append(": XMLHttpRequest's parse_json_file in C:\\tmp\\a-b.txt, ")
+                    .append("https://example.com/x?y=").append(i).append(" v").append(i % 7).append(".0 Ünïcödé ")
+                    .append("テキスト ").append("x".repeat(i % 150)).append(" state of the art. ");
+        }
+        assertTrue(terms(index.invoke(analyzer, mixed.toString())).size() > 50_000);
+        assertFalse(terms(query.invoke(analyzer, mixed.toString())).contains("the"));
+    }
+
+    @Test
+    void aBundleImportingTheTextApiIsWiredToTheTextBundle() throws Exception {
+        assertFalse(listedTools().contains("terms")); // a client that never listed is not told of changes
+        Bundle text = host.framework().getBundleContext().installBundle(textBundle().toUri().toString());
+        Path built = PluginJars.build("text_user", data.resolve("built"), Map.of());
+        Bundle user = host.framework().getBundleContext().installBundle(built.toUri().toString());
+        text.start();
+        user.start();
+        assertTrue(user.getHeaders().get("Import-Package").contains("io.engram.text;version=\"[0.1,"),
+                user.getHeaders().get("Import-Package"));
+        client.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+        JsonObject result = client.callTool("terms", Map.of("text", "the parseJsonFile tests"));
+        assertEquals("parsejsonfile parse json file test",
+                result.getAsJsonArray("content").get(0).getAsJsonObject().get("text").getAsString());
+    }
+
     @Test
     void toolsGoAndComeWithTheirBundleAndClientsAreTold() throws Exception {
         String id = client.callToolOk("memory_add", Map.of("content", "kept while the family is off",

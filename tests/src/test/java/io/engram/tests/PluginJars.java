@@ -31,7 +31,8 @@ final class PluginJars {
         try (Builder builder = new Builder()) {
             builder.addClasspath(TEST_CLASSES);
             for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-                if (entry.contains("engram.api") || entry.contains("engram.kg") || entry.contains("osgi")) {
+                if (entry.contains("engram.api") || entry.contains("engram.kg") || entry.contains("engram.text")
+                        || entry.contains("osgi")) {
                     builder.addClasspath(new File(entry));
                 }
             }
