@@ -18,12 +18,10 @@ import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.kg.GraphModel;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
+import io.engram.testing.TempStore;
 import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -32,10 +30,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The nine reference tools against a real LMDB store, every answer checked against its output
@@ -50,8 +47,8 @@ class ReferenceToolsTest {
     private static final Gson GSON = new GsonBuilder().setObjectToNumberStrategy(ToNumberPolicy.LONG_OR_DOUBLE)
             .create();
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final TempStore temp = new TempStore();
 
     private LmdbStore store;
     private ReferenceGraph graph;
@@ -59,9 +56,7 @@ class ReferenceToolsTest {
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = temp.store();
         graph = new ReferenceGraph(store, new GraphModel(Clock.systemUTC()), CompatSettings.DEFAULTS);
         tools = tools(graph);
     }
@@ -76,10 +71,6 @@ class ReferenceToolsTest {
         return byName;
     }
 
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     /** Calls a tool in projA with arguments given as JSON and checks the answer against the output schema. */
     private Map<String, Object> call(String tool, String json) {

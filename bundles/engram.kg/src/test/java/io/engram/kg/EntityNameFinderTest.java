@@ -7,38 +7,29 @@ import io.engram.kg.graph.KnowledgeGraph;
 import io.engram.kg.graph.NodeKey;
 import io.engram.kg.graph.NodeType;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
-import java.nio.file.Path;
+import io.engram.testing.TempStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Finding the known entity names in a text, in a real LMDB store, as a user expects them found. */
 class EntityNameFinderTest {
 
     private static final String NS = "proj";
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final TempStore temp = new TempStore();
 
     private LmdbStore store;
     private final KnowledgeGraph graph = new GraphModel(Clock.systemUTC());
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = temp.store();
     }
 
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     private void entities(String namespace, String... names) {
         store.write(txn -> {

@@ -7,20 +7,17 @@ import io.engram.kg.graph.KnowledgeGraph;
 import io.engram.kg.graph.Node;
 import io.engram.kg.graph.NodeKey;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
-import java.nio.file.Path;
+import io.engram.testing.TempStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@link KnowledgeGraph#entitiesContaining} in a real LMDB store: exactly the entities whose name,
@@ -33,23 +30,17 @@ class EntitySearchTest {
     private static final String[] WORDS = {"build", "cache", "Deploy", "index", "kernel", "LMDB", "parser", "queue",
         "std::vector", "Node.js", "snake_case_name", "camelCaseName", "Überraschung", "naïve", "日本語"};
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final TempStore temp = new TempStore();
 
     private LmdbStore store;
     private final KnowledgeGraph graph = new GraphModel(Clock.systemUTC());
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = temp.store();
     }
 
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     @Test
     void findsExactlyWhatAWalkFindsThroughCreatesChangesAndDeletes() {

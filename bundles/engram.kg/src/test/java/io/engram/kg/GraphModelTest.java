@@ -14,11 +14,9 @@ import io.engram.kg.graph.NodeKey;
 import io.engram.kg.graph.NodeType;
 import io.engram.kg.graph.Relations;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
+import io.engram.testing.TempStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +24,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The graph model in a real LMDB store: indexes in step, mention counts exact (also under concurrent
@@ -43,23 +40,17 @@ class GraphModelTest {
     private static final NodeKey MEM1 = new NodeKey(NodeType.MEMORY, "mem_1");
     private static final NodeKey MEM2 = new NodeKey(NodeType.MEMORY, "mem_2");
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final TempStore temp = new TempStore();
 
     private LmdbStore store;
     private final KnowledgeGraph graph = new GraphModel(Clock.systemUTC());
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = temp.store();
     }
 
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     private long mentions(NodeKey entity) {
         return store.read(txn -> graph.node(txn, NS, entity).orElseThrow().mentionCount());

@@ -13,22 +13,19 @@ import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
+import io.engram.testing.TempStore;
 import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The eleven kg tools against a real LMDB store, checking every answer against its output schema. */
 class KgToolsTest {
@@ -36,8 +33,8 @@ class KgToolsTest {
     private static final ToolContext PROJ_A = QuietToolContext.inNamespace("projA");
     private static final ToolContext PROJ_B = QuietToolContext.inNamespace("projB");
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final TempStore temp = new TempStore();
 
     private LmdbStore store;
     private KgEngine kg;
@@ -55,9 +52,7 @@ class KgToolsTest {
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = temp.store();
         kg = new KgEngine(store, Clock.systemUTC(), KgSettings.DEFAULTS);
         listEntities = new KgListEntitiesTool(kg);
         getEntity = new KgGetEntityTool(kg);
@@ -72,10 +67,6 @@ class KgToolsTest {
         deleteRelation = new KgDeleteRelationTool(kg);
     }
 
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     private List<Tool> tools() {
         return List.of(listEntities, getEntity, createEntity, createRelation, searchNodes, readGraph, tagEntity,

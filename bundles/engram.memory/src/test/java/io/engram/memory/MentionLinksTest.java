@@ -15,18 +15,15 @@ import io.engram.kg.graph.Node;
 import io.engram.kg.graph.NodeKey;
 import io.engram.kg.graph.NodeType;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
+import io.engram.testing.TempStore;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Memories linked to the entities they mention, with the real graph model in a real LMDB store:
@@ -38,8 +35,8 @@ class MentionLinksTest {
     private static final String PROJ = "/home/ana/app";
     private static final String GLOBAL = "global";
 
-    @TempDir
-    Path dataDir;
+    @RegisterExtension
+    final TempStore temp = new TempStore();
 
     private LmdbStore store;
     private final MutableClock clock = new MutableClock(START);
@@ -48,16 +45,10 @@ class MentionLinksTest {
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = temp.store();
         engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS, new GraphMentionLinks(graph));
     }
 
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     private void entities(String namespace, String... names) {
         store.write(txn -> {
