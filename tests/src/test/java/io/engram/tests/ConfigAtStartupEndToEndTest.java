@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * FileInstall applies the config folder about a second after launch, after the handshake. A call
  * made before must still follow the files' settings that decide where data goes: the store folder
- * of config/engram.storage.cfg holds from the first write. A file FileInstall cannot read delays
+ * of config/engram.storage.cfg holds from the first write, and so does the short-term expiry of
+ * config/engram.memory.cfg, which is written into each memory. A file FileInstall cannot read delays
  * nothing for long: the host goes on with the defaults and says which file.
  */
 class ConfigAtStartupEndToEndTest {
@@ -77,6 +78,22 @@ class ConfigAtStartupEndToEndTest {
             assertEquals(elsewhere.toRealPath().toString(), storage.get("path").getAsString(), storage.toString());
         }
         assertFalse(Files.exists(data.resolve("store")), "the default store folder exists");
+    }
+
+    @Test
+    void theFirstMemoryAddedExpiresAfterTheTimeTheConfigFileSets() throws Exception {
+        configWithStoragePath("path = store");
+        Path memoryCfg = data.resolve("config/engram.memory.cfg");
+        String text = Files.readString(memoryCfg, StandardCharsets.UTF_8);
+        assertTrue(text.contains("\nstmTtlMs = 3600000\n"), "the shipped file sets the default expiry");
+        Files.writeString(memoryCfg, text.replace("\nstmTtlMs = 3600000\n", "\nstmTtlMs = 86400000\n"));
+
+        try (McpProcess engram = McpProcess.start(data)) {
+            engram.initialize("2025-11-25");
+            JsonObject added = engram.callToolOk("memory_add", Map.of("content", "zqexpiry written at once"));
+            assertEquals(86_400_000L, added.get("expires_at").getAsLong() - added.get("created_at").getAsLong(),
+                    added.toString());
+        }
     }
 
     @Test
