@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * FileInstall applies the config folder about a second after launch, after the handshake. A call
@@ -56,10 +58,27 @@ class ConfigAtStartupEndToEndTest {
                 engram.stderr());
     }
 
-    @Test
-    void theFirstWriteLandsInTheStoreFolderTheConfigFileNames() throws Exception {
+    /**
+     * The shipped bundles.list starts storage after FileInstall has read the folder; an admin's may
+     * start it before (here right after engram.api), so that storage activates with the defaults.
+     */
+    private void startStorageBeforeFileInstall() throws Exception {
+        Path list = data.resolve("config/bundles.list");
+        String text = Files.readString(list, StandardCharsets.UTF_8);
+        String storage = "\nengram.lmdb\nengram.storage\n";
+        assertTrue(text.contains(storage) && text.contains("\nengram.api\n"), text);
+        Files.writeString(list, text.replace(storage, "\n").replace("\nengram.api\n", "\nengram.api" + storage),
+                StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest(name = "storage started before FileInstall: {0}")
+    @ValueSource(booleans = {false, true})
+    void theFirstWriteLandsInTheStoreFolderTheConfigFileNames(boolean storageFirst) throws Exception {
         Path elsewhere = data.resolve("elsewhere");
         configWithStoragePath("path = elsewhere");
+        if (storageFirst) {
+            startStorageBeforeFileInstall();
+        }
 
         String id;
         try (McpProcess engram = McpProcess.start(data)) {

@@ -143,6 +143,9 @@ public class StoreComponent implements Store, StoreAdmin {
     @Modified
     void modified(Config config, Map<String, Object> properties) {
         synchronized (lifecycle) {
+            if (deactivated) {
+                return; // a late edit must not bring back a store that closed
+            }
             this.config = SETTINGS.read(config, properties, this.config);
             StoreSettings next = settings(this.config);
             if (!started) {

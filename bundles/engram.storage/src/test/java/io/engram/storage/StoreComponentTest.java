@@ -118,6 +118,20 @@ class StoreComponentTest {
     }
 
     @Test
+    void stoppedBeforeItsConfigFileWasAppliedTheStoreNeverOpens() throws Exception {
+        Path configDir = Files.createDirectories(data.resolve("config"));
+        Files.writeString(configDir.resolve("engram.storage.cfg"), "path = elsewhere\n");
+        StoreComponent component = new StoreComponent();
+        activate(component, context(configDir), Map.of());
+        component.deactivate();
+        modify(component, Map.of("path", "elsewhere", "service.pid", "engram.storage"));
+
+        assertThrows(StoreClosedException.class, () -> get(component, "k", "key"));
+        assertFalse(Files.exists(data.resolve("store")));
+        assertFalse(Files.exists(data.resolve("elsewhere")));
+    }
+
+    @Test
     void backupAndRestoreGoThroughTheComponent() {
         assumeTrue(java.nio.file.Files.isReadable(Path.of("/proc/locks")), "restore needs to know the other processes");
         StoreComponent component = new StoreComponent();
