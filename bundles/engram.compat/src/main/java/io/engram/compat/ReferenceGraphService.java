@@ -1,17 +1,13 @@
 package io.engram.compat;
 
+import io.engram.api.config.ConfigFileGate;
 import io.engram.api.config.ConfigReader;
 import io.engram.api.store.DynamicStore;
 import io.engram.api.store.Store;
 import io.engram.kg.graph.KnowledgeGraph;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -64,54 +60,34 @@ public class ReferenceGraphService extends ReferenceGraph {
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
 
-    /**
-     * How long after activation a call may wait for config/engram.compat.cfg to be applied.
-     * FileInstall applies the config folder after the handshake (about a second after launch), and
-     * the namespace setting decides which graph a call reads and writes: a call made before must
-     * not use the default.
-     */
-    static final long CONFIG_FILE_WAIT_MS = 5_000;
-
     private final DynamicStore storage;
     private volatile Config config = SETTINGS.defaults();
-    /** Open once the configuration file's settings are in force, or when there is no such file. */
-    private final CountDownLatch configFileApplied;
-    private final long configFileDeadline;
+    /**
+     * Open once config/engram.compat.cfg is in force: FileInstall applies the config folder after the
+     * handshake (about a second after launch), and the namespace setting decides which graph a call
+     * reads and writes, so a call made before must not use the default.
+     */
+    private final ConfigFileGate configFile;
 
     @Activate
     public ReferenceGraphService(@Reference(name = "graph") KnowledgeGraph graph, Config config,
             Map<String, Object> properties, BundleContext context) {
-        this(new DynamicStore(STORE_WAIT_MS), graph, configFileExpected(context, properties));
+        this(new DynamicStore(STORE_WAIT_MS), graph, ConfigFileGate.of(context, PID, properties));
         modified(config, properties);
     }
 
-    private ReferenceGraphService(DynamicStore storage, KnowledgeGraph graph, boolean configFileExpected) {
+    private ReferenceGraphService(DynamicStore storage, KnowledgeGraph graph, ConfigFileGate configFile) {
         super(storage, graph, CompatSettings.DEFAULTS);
         this.storage = storage;
-        this.configFileApplied = new CountDownLatch(configFileExpected ? 1 : 0);
-        this.configFileDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CONFIG_FILE_WAIT_MS);
-    }
-
-    /** Whether FileInstall will hand this component config/engram.compat.cfg, which it has not done yet. */
-    private static boolean configFileExpected(BundleContext context, Map<String, Object> properties) {
-        String configDir = context.getProperty("felix.fileinstall.dir");
-        return !properties.containsKey(Constants.SERVICE_PID) && configDir != null
-                && Files.isRegularFile(Path.of(configDir, PID + ".cfg"));
+        this.configFile = configFile;
     }
 
     /**
-     * The settings a call uses: at startup, once the configuration file is applied (waiting at most
-     * until {@link #CONFIG_FILE_WAIT_MS} after activation, for a file FileInstall cannot read).
+     * The settings a call uses: at startup, once the configuration file is applied (or the gate
+     * gave up on a file FileInstall cannot read).
      */
     CompatSettings settledSettings() {
-        long left = configFileDeadline - System.nanoTime();
-        if (configFileApplied.getCount() > 0 && left > 0) {
-            try {
-                configFileApplied.await(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        configFile.await();
         return settings();
     }
 
@@ -133,9 +109,7 @@ public class ReferenceGraphService extends ReferenceGraph {
         CompatSettings settings = new CompatSettings(checked.namespace(), checked.responseBudgetChars(),
                 checked.maxLimit());
         applySettings(settings);
-        if (properties.containsKey(Constants.SERVICE_PID)) {
-            configFileApplied.countDown();
-        }
+        configFile.modified(properties);
         LOG.fine(() -> "Reference-compatible settings in force: " + settings);
     }
 }

@@ -81,6 +81,14 @@ public class MemoryEngine {
         return settings;
     }
 
+    /**
+     * The settings whose values a write stores (the expiry of a short-term memory); called before
+     * the write, outside any transaction. A subclass may wait here until its configuration is in force.
+     */
+    protected MemorySettings settingsForWrites() {
+        return settings;
+    }
+
     /** Replaces the settings; the time to live applies to memories added from now on. */
     protected void applySettings(MemorySettings newSettings) {
         settings = Objects.requireNonNull(newSettings, "settings");
@@ -100,9 +108,10 @@ public class MemoryEngine {
     public AddOutcome addLinked(NewMemory request) {
         Objects.requireNonNull(request.content(), "content");
         Objects.requireNonNull(request.namespace(), "namespace");
+        long stmTtlMs = settingsForWrites().stmTtlMs();
         long now = clock.millis();
         Layer layer = request.layer() == null ? Layer.STM : request.layer();
-        Long expiresAt = layer == Layer.STM ? now + settings.stmTtlMs() : null;
+        Long expiresAt = layer == Layer.STM ? now + stmTtlMs : null;
         List<DocRef> references = request.references() == null || request.references().isEmpty()
                 ? null
                 : List.copyOf(request.references());
@@ -175,8 +184,8 @@ public class MemoryEngine {
         if (!MemoryIds.isWellFormed(id)) {
             return Optional.empty();
         }
+        long stmTtlMs = settingsForWrites().stmTtlMs();
         long now = clock.millis();
-        long stmTtlMs = settings.stmTtlMs();
         byte[] key = key(id);
         MentionLinks mentions = links;
         return store.write(txn -> {

@@ -1,5 +1,6 @@
 package io.engram.memory;
 
+import io.engram.api.config.ConfigFileGate;
 import io.engram.api.config.ConfigReader;
 import io.engram.api.store.DynamicStore;
 import io.engram.api.store.Store;
@@ -10,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
+import org.osgi.framework.BundleContext;
 import java.util.logging.Logger;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -80,14 +82,23 @@ public class MemoryService extends MemoryEngine {
     });
     private volatile Config config = SETTINGS.defaults();
 
+    /**
+     * Open once config/engram.memory.cfg is in force: FileInstall applies the config folder after the
+     * handshake (about a second after launch), and stmTtlMs is written into each memory added, so a
+     * memory added before must not take the default expiry.
+     */
+    private final ConfigFileGate configFile;
+
     @Activate
-    public MemoryService(Config config, Map<String, Object> properties) {
-        this(new DynamicStore(STORE_WAIT_MS), config, properties);
+    public MemoryService(Config config, Map<String, Object> properties, BundleContext context) {
+        this(new DynamicStore(STORE_WAIT_MS), config, properties, ConfigFileGate.of(context, PID, properties));
     }
 
-    private MemoryService(DynamicStore storage, Config config, Map<String, Object> properties) {
+    private MemoryService(DynamicStore storage, Config config, Map<String, Object> properties,
+            ConfigFileGate configFile) {
         super(storage, Clock.systemUTC(), MemorySettings.DEFAULTS);
         this.storage = storage;
+        this.configFile = configFile;
         modified(config, properties);
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
@@ -112,6 +123,12 @@ public class MemoryService extends MemoryEngine {
 
     void unbindMentionLinks(MentionLinks links) {
         unsetMentionLinks(links);
+    }
+
+    @Override
+    protected MemorySettings settingsForWrites() {
+        configFile.await();
+        return settings();
     }
 
     @Deactivate
@@ -140,6 +157,7 @@ public class MemoryService extends MemoryEngine {
         MemorySettings settings = new MemorySettings(checked.stmTtlMs(), checked.searchDefaultLimit(),
                 checked.searchMaxLimit(), checked.responseBudgetChars());
         applySettings(settings);
+        configFile.modified(properties);
         LOG.fine(() -> "Memory settings in force: " + settings);
     }
 }

@@ -1,5 +1,6 @@
 package io.engram.storage;
 
+import io.engram.api.config.ConfigFileGate;
 import io.engram.api.config.ConfigReader;
 import io.engram.api.store.Store;
 import io.engram.api.store.StoreAdmin;
@@ -20,8 +21,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * Registers the {@link Store} and {@link StoreAdmin} services, backed by an {@link LmdbStore} configured by PID
  * {@code engram.storage}. Activation only starts the open (the MCP handshake must not wait for
- * storage); calls wait for it a bounded time. A settings edit is applied in place: a new path
- * or a new limit fixed at open closes the store and reopens it, while the service stays registered.
+ * storage); calls wait for it a bounded time. When config/engram.storage.cfg exists but FileInstall
+ * has not applied it yet (at startup it does so about a second after launch), the open starts once
+ * it has, or when the {@link ConfigFileGate} gives up: the store opens where the file says, never
+ * first in the default folder. A settings edit is applied in place: a new path or a new limit fixed
+ * at open closes the store and reopens it, while the service stays registered.
  */
 @Component(service = {Store.class, StoreAdmin.class}, immediate = true, configurationPid = StoreComponent.PID,
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
@@ -102,7 +106,13 @@ public class StoreComponent implements Store, StoreAdmin {
 
     private String dataDir;
     private volatile Config config;
+    /** Not started while the config file is pending; replaced (unstarted) by each edit meanwhile. */
     private volatile LmdbStore store;
+    private ConfigFileGate configFile;
+    /** Guards starting the store against edits and deactivation, which may come on other threads. */
+    private final Object lifecycle = new Object();
+    private boolean started;
+    private boolean deactivated;
 
     @Activate
     void activate(BundleContext context, Config config, Map<String, Object> properties) {
@@ -111,16 +121,44 @@ public class StoreComponent implements Store, StoreAdmin {
             dataDir = Path.of(System.getProperty("user.home"), ".engram").toString();
             LOG.warning("Framework property engram.data.dir is not set; using " + dataDir);
         }
+        configFile = ConfigFileGate.of(context, PID, properties);
         this.config = SETTINGS.read(config, properties, SETTINGS.defaults());
-        LmdbStore opened = new LmdbStore(settings(this.config));
-        store = opened;
-        opened.start();
+        store = new LmdbStore(settings(this.config));
+        if (configFile.isPending()) {
+            LOG.fine(() -> "Storage waits for " + configFile + " before opening");
+        }
+        // At once without a pending file; else on the thread that applies the file, or at the gate's deadline.
+        configFile.settled().thenRun(this::startOnce);
+    }
+
+    private void startOnce() {
+        synchronized (lifecycle) {
+            if (!started && !deactivated) {
+                started = true;
+                store.start();
+            }
+        }
     }
 
     @Modified
     void modified(Config config, Map<String, Object> properties) {
-        this.config = SETTINGS.read(config, properties, this.config);
-        StoreSettings next = settings(this.config);
+        synchronized (lifecycle) {
+            if (deactivated) {
+                return; // a late edit must not bring back a store that closed
+            }
+            this.config = SETTINGS.read(config, properties, this.config);
+            StoreSettings next = settings(this.config);
+            if (!started) {
+                // Nothing opened yet: the store opens with these settings when the gate opens (below).
+                store = new LmdbStore(next);
+            } else {
+                applyToStarted(next);
+            }
+        }
+        configFile.modified(properties);
+    }
+
+    private void applyToStarted(StoreSettings next) {
         LmdbStore current = store;
         if (current.settings().canApplyLive(next)) {
             current.updateSettings(next);
@@ -137,37 +175,53 @@ public class StoreComponent implements Store, StoreAdmin {
 
     @Deactivate
     void deactivate() {
+        synchronized (lifecycle) {
+            deactivated = true;
+        }
         store.close();
     }
 
     @Override
     public <T> T read(ReadWork<T> work) {
-        return store.read(work);
+        return ready().read(work);
     }
 
     @Override
     public <T> T write(WriteWork<T> work) {
-        return store.write(work);
+        return ready().write(work);
     }
 
     @Override
     public StoreStatus status() {
+        if (configFile.isPending()) {
+            return StoreStatus.of(store.dir().toString(), StoreStatus.State.OPENING,
+                    "waiting for config/" + PID + ".cfg to be applied");
+        }
         return store.status();
+    }
+
+    /**
+     * The store, once the config file's settings are in force (or the gate gave up on it); the store
+     * itself then makes a call wait a bounded time for its open.
+     */
+    private LmdbStore ready() {
+        configFile.await();
+        return store;
     }
 
     @Override
     public BackupResult backup(Path destination) {
-        return store.backup(destination);
+        return ready().backup(destination);
     }
 
     @Override
     public RestoreResult restore(Path source) {
-        return store.restore(source);
+        return ready().restore(source);
     }
 
     @Override
     public CleanupResult cleanup(boolean compact) {
-        return store.cleanup(compact);
+        return ready().cleanup(compact);
     }
 
     private StoreSettings settings(Config config) {

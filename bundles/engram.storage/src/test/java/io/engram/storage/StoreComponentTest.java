@@ -3,6 +3,7 @@ package io.engram.storage;
 import static io.engram.storage.Bytes.get;
 import static io.engram.storage.Bytes.put;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,12 +32,20 @@ class StoreComponentTest {
     @TempDir
     Path data;
 
-    /** A BundleContext that only answers the framework property the component reads. */
+    /** A BundleContext that only answers the framework properties the component reads; no config folder. */
     private BundleContext context() {
+        return context(null);
+    }
+
+    /** As {@link #context()}, with FileInstall's config folder {@code configDir}. */
+    private BundleContext context(Path configDir) {
         return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class},
                 (proxy, method, args) -> {
                     if (method.getName().equals("getProperty") && "engram.data.dir".equals(args[0])) {
                         return data.toString();
+                    }
+                    if (method.getName().equals("getProperty") && "felix.fileinstall.dir".equals(args[0])) {
+                        return configDir == null ? null : configDir.toString();
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
@@ -78,6 +88,47 @@ class StoreComponentTest {
             component.deactivate();
         }
         assertThrows(StoreClosedException.class, () -> get(component, "k", "key"));
+    }
+
+    @Test
+    void aConfigFileNotYetAppliedDelaysTheOpenSoThatTheStoreOpensOnlyWhereTheFileSays() throws Exception {
+        Path configDir = Files.createDirectories(data.resolve("config"));
+        Files.writeString(configDir.resolve("engram.storage.cfg"), "path = elsewhere\n");
+        StoreComponent component = new StoreComponent();
+        activate(component, context(configDir), Map.of());
+        try {
+            StoreStatus waiting = component.status();
+            assertEquals(StoreStatus.State.OPENING, waiting.state());
+            assertEquals("waiting for config/engram.storage.cfg to be applied", waiting.detail());
+            Thread writer = new Thread(() -> put(component, "k", "key", "written early"));
+            writer.start();
+            while (writer.getState() != Thread.State.WAITING) {
+                Thread.sleep(5); // until the write waits for the file
+            }
+
+            // what FileInstall hands over through Configuration Admin and DS
+            modify(component, Map.of("path", "elsewhere", "service.pid", "engram.storage"));
+            writer.join(TimeUnit.SECONDS.toMillis(30));
+            assertEquals("written early", get(component, "k", "key"));
+            assertEquals(data.resolve("elsewhere").toString(), component.status().path());
+            assertFalse(Files.exists(data.resolve("store")), "the default folder was never opened");
+        } finally {
+            component.deactivate();
+        }
+    }
+
+    @Test
+    void stoppedBeforeItsConfigFileWasAppliedTheStoreNeverOpens() throws Exception {
+        Path configDir = Files.createDirectories(data.resolve("config"));
+        Files.writeString(configDir.resolve("engram.storage.cfg"), "path = elsewhere\n");
+        StoreComponent component = new StoreComponent();
+        activate(component, context(configDir), Map.of());
+        component.deactivate();
+        modify(component, Map.of("path", "elsewhere", "service.pid", "engram.storage"));
+
+        assertThrows(StoreClosedException.class, () -> get(component, "k", "key"));
+        assertFalse(Files.exists(data.resolve("store")));
+        assertFalse(Files.exists(data.resolve("elsewhere")));
     }
 
     @Test
