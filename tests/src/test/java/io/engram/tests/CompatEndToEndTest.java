@@ -92,7 +92,7 @@ class CompatEndToEndTest {
             engram.notifications.clear();
 
             enableCompat(data);
-            engram.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(10));
+            engram.awaitTools(names -> names.containsAll(COMPAT_TOOLS), Duration.ofSeconds(15));
             Map<String, String> schemas = listCompatTools(engram);
             assertEquals(COMPAT_TOOLS, schemas.keySet());
 

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -25,13 +24,6 @@ class ConfigToggleEndToEndTest {
     @TempDir
     Path data;
 
-    private static Set<String> tools(McpProcess engram) throws Exception {
-        Set<String> names = new HashSet<>();
-        engram.result("tools/list", Map.of()).getAsJsonArray("tools")
-                .forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
-        return names;
-    }
-
     private static void edit(Path file, String from, String to) throws Exception {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         assertTrue(text.contains(from), "the shipped list has '" + from.strip() + "'");
@@ -44,15 +36,14 @@ class ConfigToggleEndToEndTest {
     void aFamilySwitchedOffAndOnInBundlesListComesAndGoesLive() throws Exception {
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-11-25");
-            assertTrue(tools(engram).contains("memory_add"));
+            assertTrue(engram.toolNames().contains("memory_add"));
             Path list = data.resolve("config/bundles.list");
             engram.notifications.clear();
 
             long edited = System.nanoTime();
             edit(list, "\nengram.memory\n", "\n# engram.memory\nno.such.bundle\n");
-            engram.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+            Set<String> off = engram.awaitTools(names -> !names.contains("memory_add"), Duration.ofSeconds(5));
             long offMs = (System.nanoTime() - edited) / 1_000_000;
-            Set<String> off = tools(engram);
             assertFalse(off.contains("memory_add"), "memory family switched off: " + off);
             assertTrue(off.contains("system_status"), "the other families stay: " + off);
             JsonObject gone = engram.request("tools/call", Map.of("name", "memory_add", "arguments", Map.of("content", "x")));
@@ -63,9 +54,8 @@ class ConfigToggleEndToEndTest {
 
             edited = System.nanoTime();
             edit(list, "\n# engram.memory\nno.such.bundle\n", "\nengram.memory\n");
-            engram.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+            engram.awaitTools(names -> names.contains("memory_add"), Duration.ofSeconds(5)); // the family is back
             long onMs = (System.nanoTime() - edited) / 1_000_000;
-            assertTrue(tools(engram).contains("memory_add"), "memory family back");
             assertTrue(engram.callToolOk("memory_add", Map.of("content", "after switching back on")).has("id"));
             System.out.println("bundles.list edit to list_changed: off " + offMs + " ms, on " + onMs + " ms");
         }
@@ -75,7 +65,7 @@ class ConfigToggleEndToEndTest {
     void theLogLevelFileAppliesLiveAndABadValueIsReportedToTheClient() throws Exception {
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-06-18");
-            assertTrue(tools(engram).contains("memory_add"));
+            assertTrue(engram.toolNames().contains("memory_add"));
             Path logging = data.resolve("config/engram.logging.cfg");
 
             edit(logging, "\nlevel = info\n", "\nlevel = debug\n");

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -43,19 +42,12 @@ class DeployFolderEndToEndTest {
         throw new IllegalStateException("example plugin not built in " + target.toAbsolutePath());
     }
 
-    private static Set<String> listedTools(McpProcess engram) throws Exception {
-        Set<String> names = new HashSet<>();
-        engram.result("tools/list", Map.of()).getAsJsonArray("tools")
-                .forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
-        return names;
-    }
-
     @Test
     void aJarDroppedIntoTheDeployFolderServesItsToolsUntilItIsDeleted() throws Exception {
         Path deploy = data.resolve("deploy");
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-06-18");
-            assertFalse(listedTools(engram).contains("time_now"), "not deployed yet");
+            assertFalse(engram.toolNames().contains("time_now"), "not deployed yet");
             // On a first start the host may send list_changed for its own startup registrations while this
             // first tools/list waits for startup to settle (engram.mcp notifies a client that has not listed
             // yet); it arrives before the list, so dropping it here keeps the wait below for the deploy.
@@ -68,7 +60,7 @@ class DeployFolderEndToEndTest {
             Files.move(partial, deploy.resolve("engram.example.time.jar"), StandardCopyOption.ATOMIC_MOVE);
             engram.awaitNotification("notifications/tools/list_changed", DEPLOY_WAIT);
             long announcedMs = (System.nanoTime() - landed) / 1_000_000;
-            assertTrue(listedTools(engram).containsAll(Set.of("time_now", "time_convert")));
+            engram.awaitTools(names -> names.containsAll(Set.of("time_now", "time_convert")), DEPLOY_WAIT);
 
             JsonObject now = engram.callToolOk("time_now", Map.of("timezone", "UTC"));
             assertEquals("UTC", now.get("timezone").getAsString());
@@ -79,8 +71,8 @@ class DeployFolderEndToEndTest {
             engram.callToolOk("memory_add", Map.of("content", "the built-in tools keep working beside a plugin"));
 
             Files.delete(deploy.resolve("engram.example.time.jar"));
-            engram.awaitNotification("notifications/tools/list_changed", DEPLOY_WAIT);
-            Set<String> after = listedTools(engram);
+            Set<String> after = engram.awaitTools(names -> !names.contains("time_now")
+                    && !names.contains("time_convert"), DEPLOY_WAIT);
             assertFalse(after.contains("time_now") || after.contains("time_convert"), "tools gone: " + after);
             JsonObject gone = engram.request("tools/call", Map.of("name", "time_now", "arguments", Map.of()));
             assertEquals(-32602, gone.getAsJsonObject("error").get("code").getAsInt(), gone.toString());

@@ -12,7 +12,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.Pipe;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
@@ -63,13 +62,6 @@ class InFrameworkTest {
         throw new AssertionError("bundle not installed: " + symbolicName);
     }
 
-    private Set<String> listedTools() throws Exception {
-        Set<String> names = new HashSet<>();
-        client.result("tools/list", Map.of()).getAsJsonArray("tools")
-                .forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
-        return names;
-    }
-
     @Test
     void everyConfiguredBundleIsActiveAndTheServicesAreRegistered() throws Exception {
         for (String name : new String[] {"org.apache.felix.scr", "org.apache.felix.configadmin",
@@ -84,7 +76,7 @@ class InFrameworkTest {
         ServiceReference<?>[] tools = system.getAllServiceReferences("io.engram.api.tool.Tool", null);
         assertNotNull(tools);
         assertTrue(tools.length >= 4, "the memory tools are Tool services");
-        assertTrue(listedTools().containsAll(HandshakeEndToEndTest.MEMORY_TOOLS));
+        assertTrue(client.toolNames().containsAll(HandshakeEndToEndTest.MEMORY_TOOLS));
     }
 
     @Test
@@ -98,7 +90,7 @@ class InFrameworkTest {
                 .getAllServiceReferences("io.engram.kg.graph.KnowledgeGraph", null);
         assertNotNull(graphs, "KnowledgeGraph service registered");
         assertEquals("engram.kg", graphs[0].getBundle().getSymbolicName());
-        assertTrue(listedTools().containsAll(KnowledgeGraphEndToEndTest.KG_TOOLS));
+        assertTrue(client.toolNames().containsAll(KnowledgeGraphEndToEndTest.KG_TOOLS));
     }
 
     /** The engram.text bundle jar, built by the reactor before this module (not in engram.jar yet). */
@@ -161,7 +153,7 @@ class InFrameworkTest {
 
     @Test
     void aBundleImportingTheTextApiIsWiredToTheTextBundle() throws Exception {
-        assertFalse(listedTools().contains("terms")); // a client that never listed is not told of changes
+        assertFalse(client.toolNames().contains("terms")); // a client that never listed is not told of changes
         Bundle text = host.framework().getBundleContext().installBundle(textBundle().toUri().toString());
         Path built = PluginJars.build("text_user", data.resolve("built"), Map.of());
         Bundle user = host.framework().getBundleContext().installBundle(built.toUri().toString());
@@ -169,7 +161,7 @@ class InFrameworkTest {
         user.start();
         assertTrue(user.getHeaders().get("Import-Package").contains("io.engram.text;version=\"[0.1,"),
                 user.getHeaders().get("Import-Package"));
-        client.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
+        client.awaitTools(names -> names.contains("terms"), Duration.ofSeconds(5));
         JsonObject result = client.callTool("terms", Map.of("text", "the parseJsonFile tests"));
         assertEquals("parsejsonfile parse json file test",
                 result.getAsJsonArray("content").get(0).getAsJsonObject().get("text").getAsString());
@@ -179,19 +171,18 @@ class InFrameworkTest {
     void toolsGoAndComeWithTheirBundleAndClientsAreTold() throws Exception {
         String id = client.callToolOk("memory_add", Map.of("content", "kept while the family is off",
                 "layer_hint", "LTM")).get("id").getAsString();
-        assertTrue(listedTools().contains("memory_add")); // as IDEs do; a client that never listed is not told
+        assertTrue(client.toolNames().contains("memory_add")); // as IDEs do; a client that never listed is not told
         client.notifications.clear();
 
         bundle("engram.memory").stop();
         client.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
-        assertFalse(listedTools().contains("memory_add"), "memory tools gone with their bundle");
+        assertFalse(client.toolNames().contains("memory_add"), "memory tools gone with their bundle");
         JsonObject gone = client.request("tools/call", Map.of("name", "memory_add",
                 "arguments", Map.of("content", "x")));
         assertEquals(-32602, gone.getAsJsonObject("error").get("code").getAsInt(), "unknown tool now");
 
         bundle("engram.memory").start();
-        client.awaitNotification("notifications/tools/list_changed", Duration.ofSeconds(5));
-        assertTrue(listedTools().containsAll(HandshakeEndToEndTest.MEMORY_TOOLS));
+        client.awaitTools(names -> names.containsAll(HandshakeEndToEndTest.MEMORY_TOOLS), Duration.ofSeconds(5));
         JsonObject found = client.callToolOk("memory_search", Map.of("q", "family"));
         assertEquals(id, found.getAsJsonArray("results").get(0).getAsJsonObject().get("id").getAsString());
     }

@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A minimal MCP client over a pair of streams, as an IDE speaks it: JSON-RPC lines out,
@@ -221,6 +224,30 @@ class McpClient {
     }
 
     /** Waits for the next notification with this method, skipping others. */
+    /** The names of the tools tools/list answers (the host lists them all on one page). */
+    Set<String> toolNames() throws Exception {
+        Set<String> names = new TreeSet<>();
+        result("tools/list", Map.of()).getAsJsonArray("tools")
+                .forEach(tool -> names.add(tool.getAsJsonObject().get("name").getAsString()));
+        return names;
+    }
+
+    /**
+     * Lists the tools, and again on each list_changed, until {@code wanted} holds, as a client does
+     * (a family's tools register one by one, so one notice may come before all of them); returns the
+     * names then. Fails after {@code timeout}.
+     */
+    Set<String> awaitTools(Predicate<Set<String>> wanted, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Set<String> names = toolNames();
+        while (!wanted.test(names)) {
+            awaitNotification("notifications/tools/list_changed",
+                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            names = toolNames();
+        }
+        return names;
+    }
+
     JsonObject awaitNotification(String method, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {

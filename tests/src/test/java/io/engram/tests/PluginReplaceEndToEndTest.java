@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,13 +93,6 @@ class PluginReplaceEndToEndTest {
         return result.has("isError") && result.get("isError").getAsBoolean();
     }
 
-    private static Set<String> tools(McpProcess host) throws Exception {
-        Set<String> names = new HashSet<>();
-        host.result("tools/list", Map.of()).getAsJsonArray("tools")
-                .forEach(t -> names.add(t.getAsJsonObject().get("name").getAsString()));
-        return names;
-    }
-
     private static JsonObject greet(McpProcess host, String name) throws Exception {
         return host.request("tools/call", Map.of("name", "greet", "arguments", Map.of("name", name)));
     }
@@ -123,11 +115,8 @@ class PluginReplaceEndToEndTest {
 
     /** Waits for list_changed notices until tools/list shows greet. */
     private static void awaitGreetListed(McpProcess host) throws Exception {
-        long deadline = System.nanoTime() + DEPLOY_WAIT.toNanos();
-        do {
-            host.awaitNotification("notifications/tools/list_changed",
-                    Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-        } while (!tools(host).contains("greet"));
+        host.awaitNotification("notifications/tools/list_changed", DEPLOY_WAIT);
+        host.awaitTools(names -> names.contains("greet"), DEPLOY_WAIT);
     }
 
     /**
@@ -176,7 +165,7 @@ class PluginReplaceEndToEndTest {
                 starting.add(threads.submit(() -> {
                     McpProcess host = McpProcess.start(data);
                     host.initialize("2025-11-25");
-                    assertFalse(tools(host).contains("greet"), "not deployed yet");
+                    assertFalse(host.toolNames().contains("greet"), "not deployed yet");
                     return host;
                 }));
             }
@@ -205,7 +194,7 @@ class PluginReplaceEndToEndTest {
             PluginJars.deploy(v2, deploy, JAR_NAME);
             awaitV2Only(a, "A");
             awaitV2Only(b, "B");
-            assertTrue(tools(a).contains("greet") && tools(b).contains("greet"));
+            assertTrue(a.toolNames().contains("greet") && b.toolNames().contains("greet"));
             for (McpProcess host : hosts) {
                 assertTrue(host.stderr().contains("Updating bundle engram.test.greeter"),
                         "an update, not a reinstall:\n" + host.stderr());
@@ -215,7 +204,7 @@ class PluginReplaceEndToEndTest {
             Files.delete(deploy.resolve(JAR_NAME));
             for (McpProcess host : hosts) {
                 host.awaitNotification("notifications/tools/list_changed", DEPLOY_WAIT);
-                Set<String> after = tools(host);
+                Set<String> after = host.toolNames();
                 assertFalse(after.contains("greet"), "greet gone: " + after);
                 assertTrue(after.contains("memory_add"), "the built-in tools stay: " + after);
                 JsonObject gone = greet(host, "A");
