@@ -750,11 +750,17 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
         // Held until the parent ended: keyspaces opened in it must not race other opens (see Keyspaces).
         handleLock.lock();
         try {
+            keyspaces.refresh(open); // takes in keyspaces a peer process created, so the check below usually holds
             Map<String, Dbi<byte[]>> known = new HashMap<>(keyspaces.snapshot());
             Map<String, Dbi<byte[]>> openedInBatch = new HashMap<>();
             try (Txn<byte[]> parent = open.txnWrite()) {
+                // With LMDB's write lock held only this batch can create a keyspace: when the handles cover the
+                // environment now, one unknown to the batch does not exist, and reading it needs no mdb_dbi_open
+                // (which fails with an exception each time: costly for the graph's keyspaces that a store without
+                // edges lacks, read on every memory_add).
+                boolean complete = Keyspaces.covers(open, known);
                 for (PendingWrite<?> pending : batch) {
-                    runInChild(open, parent, known, openedInBatch, pending);
+                    runInChild(open, parent, known, complete, openedInBatch, pending);
                 }
                 parent.commit();
             }
@@ -766,9 +772,9 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
     }
 
     private static void runInChild(Env<byte[]> open, Txn<byte[]> parent, Map<String, Dbi<byte[]>> known,
-            Map<String, Dbi<byte[]>> openedInBatch, PendingWrite<?> pending) {
+            boolean complete, Map<String, Dbi<byte[]>> openedInBatch, PendingWrite<?> pending) {
         try (Txn<byte[]> child = open.txn(parent)) {
-            LmdbWriteTxn txn = new LmdbWriteTxn(open, child, known);
+            LmdbWriteTxn txn = new LmdbWriteTxn(open, child, known, complete);
             try {
                 pending.run(txn);
             } catch (RuntimeException | Error e) {
