@@ -98,6 +98,9 @@ class MultiProcessTest {
                 return keys;
             });
             assertEquals(List.of("peer:0", "peer:1", "peer:2"), seen);
+            // and the next write, after the writer took in the peer's keyspace
+            assertEquals("3", store.write(txn -> new String(txn.get("ours", b("peer keys")), StandardCharsets.UTF_8)));
+            assertTrue(store.write(txn -> txn.get("shared", b("peer:1"))) != null);
         }
     }
 
