@@ -83,16 +83,20 @@ public class GraphMentionLinks implements MentionLinks {
         for (Map.Entry<String, Set<NodeKey>> entry : wanted.entrySet()) {
             String ns = entry.getKey();
             Set<NodeKey> targets = entry.getValue();
-            for (NodeKey entity : mentioned(txn, ns, memory)) {
-                if (!targets.contains(entity)) {
-                    graph.unrelate(txn, ns, memory, entity, Relations.MENTIONS);
+            // one walk of the memory's edges here serves both the unlinking and the check for a node left without any
+            List<Edge> edges = graph.edgesFrom(txn, ns, memory, Integer.MAX_VALUE);
+            int kept = edges.size();
+            for (Edge edge : edges) {
+                if (isMention(edge) && !targets.contains(edge.dst())) {
+                    graph.unrelate(txn, ns, memory, edge.dst(), Relations.MENTIONS);
+                    kept--;
                 }
             }
             for (NodeKey entity : targets) {
                 graph.relate(txn, ns, memory, entity, Relations.MENTIONS);
                 linked.add(entity.id());
             }
-            if (targets.isEmpty() && !ns.equals(namespace) && graph.edgesFrom(txn, ns, memory, 1).isEmpty()) {
+            if (targets.isEmpty() && !ns.equals(namespace) && kept == 0) {
                 graph.deleteNode(txn, ns, memory); // a global memory node only while it links something
             }
         }
@@ -113,14 +117,8 @@ public class GraphMentionLinks implements MentionLinks {
         return null;
     }
 
-    private List<NodeKey> mentioned(WriteTxn txn, String ns, NodeKey memory) {
-        List<NodeKey> entities = new ArrayList<>();
-        for (Edge edge : graph.edgesFrom(txn, ns, memory, Integer.MAX_VALUE)) {
-            if (edge.relation().equals(Relations.MENTIONS) && edge.dst().type() == NodeType.ENTITY) {
-                entities.add(edge.dst());
-            }
-        }
-        return entities;
+    private static boolean isMention(Edge edge) {
+        return edge.relation().equals(Relations.MENTIONS) && edge.dst().type() == NodeType.ENTITY;
     }
 
     @Override

@@ -91,6 +91,8 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
     private volatile boolean closed;
     private volatile Env<byte[]> env;
     private volatile Thread writerThread;
+    /** Writer thread only: the last batch found keyspaces its handles did not know. */
+    private boolean keyspacesBehind;
     /** Completes when the store opened, failed for good, or began closing: waiting callers then look again. */
     private final CompletableFuture<Void> settled = new CompletableFuture<>();
     private volatile String failure;
@@ -750,25 +752,35 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
         // Held until the parent ended: keyspaces opened in it must not race other opens (see Keyspaces).
         handleLock.lock();
         try {
+            if (keyspacesBehind) {
+                keyspaces.refresh(open); // before the batch: a failure here reruns nothing committed
+            }
             Map<String, Dbi<byte[]>> known = new HashMap<>(keyspaces.snapshot());
             Map<String, Dbi<byte[]>> openedInBatch = new HashMap<>();
+            boolean complete;
             try (Txn<byte[]> parent = open.txnWrite()) {
+                // With LMDB's write lock held only this batch can create a keyspace: when the handles cover the
+                // environment now, one unknown to the batch does not exist, and reading it needs no mdb_dbi_open
+                // (which fails with an exception each time: costly for the graph's keyspaces that a store without
+                // edges lacks, read on every memory_add).
+                complete = Keyspaces.covers(open, known);
                 for (PendingWrite<?> pending : batch) {
-                    runInChild(open, parent, known, openedInBatch, pending);
+                    runInChild(open, parent, known, complete, openedInBatch, pending);
                 }
                 parent.commit();
             }
             commits.incrementAndGet();
             keyspaces.publish(openedInBatch);
+            keyspacesBehind = !complete; // a peer process created keyspaces: take them in before the next batch
         } finally {
             handleLock.unlock();
         }
     }
 
     private static void runInChild(Env<byte[]> open, Txn<byte[]> parent, Map<String, Dbi<byte[]>> known,
-            Map<String, Dbi<byte[]>> openedInBatch, PendingWrite<?> pending) {
+            boolean complete, Map<String, Dbi<byte[]>> openedInBatch, PendingWrite<?> pending) {
         try (Txn<byte[]> child = open.txn(parent)) {
-            LmdbWriteTxn txn = new LmdbWriteTxn(open, child, known);
+            LmdbWriteTxn txn = new LmdbWriteTxn(open, child, known, complete);
             try {
                 pending.run(txn);
             } catch (RuntimeException | Error e) {

@@ -18,14 +18,19 @@ final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
 
     private final Env<byte[]> env;
     private final Map<String, Dbi<byte[]>> known;
+    private final boolean complete;
     private final Map<String, Dbi<byte[]>> opened = new HashMap<>();
     private RuntimeException batchFailure;
 
-    /** {@code known}: handles usable in {@code child} (the batch's snapshot plus what earlier children opened). */
-    LmdbWriteTxn(Env<byte[]> env, Txn<byte[]> child, Map<String, Dbi<byte[]>> known) {
+    /**
+     * {@code known}: handles usable in {@code child} (the batch's snapshot plus what earlier children opened);
+     * {@code complete}: every keyspace that exists in {@code child} is in {@code known} or opened by this child.
+     */
+    LmdbWriteTxn(Env<byte[]> env, Txn<byte[]> child, Map<String, Dbi<byte[]>> known, boolean complete) {
         super(child, known);
         this.env = env;
         this.known = known;
+        this.complete = complete;
     }
 
     @Override
@@ -76,7 +81,7 @@ final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
         if (dbi == null) {
             dbi = opened.get(keyspace);
         }
-        if (dbi == null) {
+        if (dbi == null && (create || !complete)) {
             try {
                 dbi = Keyspaces.open(env, txn, keyspace, create);
             } catch (LmdbNativeException e) {

@@ -116,6 +116,45 @@ class GroupCommitTest {
     }
 
     @Test
+    void insideAGroupAWorkSeesTheKeyspacesEarlierWorksCreatedButNotOneAFailedWorkCreated() throws Exception {
+        CountDownLatch writerBusy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        Future<?> blocker = callers.submit(() -> store.write(txn -> {
+            writerBusy.countDown();
+            await(release);
+            return null;
+        }));
+        assertTrue(writerBusy.await(5, TimeUnit.SECONDS));
+        long commitsBefore = store.commitCount();
+        // Queued one by one, so they run in this order in one group.
+        Future<String> creates = callers.submit(() -> store.write(txn -> {
+            String before = s(txn.get("fresh", b("a")));
+            txn.put("fresh", b("a"), b("made"));
+            return before + "/" + s(txn.get("fresh", b("a")));
+        }));
+        waitUntilQueued(1);
+        Future<?> fails = callers.submit(() -> store.write(txn -> {
+            txn.put("ghost", b("x"), b("v"));
+            throw new IllegalStateException("refused");
+        }));
+        waitUntilQueued(2);
+        Future<String> reads = callers.submit(() -> store.write(txn -> {
+            List<String> ghosts = new ArrayList<>();
+            txn.scan("ghost", null, (k, v) -> ghosts.add(s(k)));
+            return s(txn.get("fresh", b("a"))) + "/" + ghosts;
+        }));
+        waitUntilQueued(3);
+        release.countDown();
+        blocker.get(5, TimeUnit.SECONDS);
+
+        assertEquals("null/made", creates.get(5, TimeUnit.SECONDS));
+        org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> fails.get(5, TimeUnit.SECONDS));
+        assertEquals("made/[]", reads.get(5, TimeUnit.SECONDS));
+        assertEquals(2, store.commitCount() - commitsBefore, "the blocker's commit, then one for the group of three");
+        assertEquals(java.util.Map.of("fresh", 1L), store.status().entries());
+    }
+
+    @Test
     void withGroupCommitOffEveryWriteHasItsOwnCommitAndTheSwitchAppliesLive() throws Exception {
         store.updateSettings(store.settings().withGroupCommit(false));
         CountDownLatch writerBusy = new CountDownLatch(1);

@@ -76,6 +76,35 @@ class MultiProcessTest {
     }
 
     @Test
+    void aWriteReadsAKeyspaceAPeerCreatedSinceThisProcessLooked() throws Exception {
+        Path dir = tmp.resolve("store");
+        try (LmdbStore store = new LmdbStore(settings(dir))) {
+            store.start();
+            assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
+            Bytes.put(store, "ours", "k", "v");
+            Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), PeerWriter.class.getName(),
+                    dir.toString(), "peer:", "3", "16")
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertTrue(peer.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, peer.exitValue());
+
+            // No read in between: the first look at the peer's keyspace is from inside a write.
+            List<String> seen = store.write(txn -> {
+                List<String> keys = new ArrayList<>();
+                txn.scan("shared", null, (k, v) -> keys.add(new String(k, StandardCharsets.UTF_8)));
+                txn.put("ours", b("peer keys"), b(Integer.toString(keys.size())));
+                return keys;
+            });
+            assertEquals(List.of("peer:0", "peer:1", "peer:2"), seen);
+            // and the next write, after the writer took in the peer's keyspace
+            assertEquals("3", store.write(txn -> new String(txn.get("ours", b("peer keys")), StandardCharsets.UTF_8)));
+            assertTrue(store.write(txn -> txn.get("shared", b("peer:1"))) != null);
+        }
+    }
+
+    @Test
     void aMapGrownByAPeerIsAdopted() throws Exception {
         Path dir = tmp.resolve("store");
         int peerWrites = 300;
