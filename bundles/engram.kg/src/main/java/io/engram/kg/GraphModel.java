@@ -39,17 +39,22 @@ public class GraphModel implements KnowledgeGraph {
     @Override
     public boolean ensureNode(WriteTxn txn, String namespace, NodeKey key) {
         String ns = GraphNames.namespace(namespace);
-        if (txn.get(GraphKeys.NODES, GraphKeys.node(ns, key)) != null) {
+        byte[] nodeKey = GraphKeys.node(ns, key);
+        if (txn.get(GraphKeys.NODES, nodeKey) != null) {
             return false;
         }
-        NodeRecord record = NodeRecord.created(clock.millis());
-        txn.put(GraphKeys.NODES, GraphKeys.node(ns, key), record.encode());
+        insert(txn, ns, key, nodeKey, NodeRecord.created(clock.millis()));
+        return true;
+    }
+
+    /** Writes a new node's record and its index entries. */
+    private static void insert(WriteTxn txn, String ns, NodeKey key, byte[] nodeKey, NodeRecord record) {
+        txn.put(GraphKeys.NODES, nodeKey, record.encode());
         txn.put(GraphKeys.LOWER, GraphKeys.lower(ns, key), EMPTY);
         if (key.type() == NodeType.ENTITY) {
-            txn.put(GraphKeys.MENTIONS, GraphKeys.mentions(ns, 0, key.id()), EMPTY);
+            txn.put(GraphKeys.MENTIONS, GraphKeys.mentions(ns, record.mentions, key.id()), EMPTY);
             EntityWordIndex.update(txn, ns, key.id(), Set.of(), words(key, record));
         }
-        return true;
     }
 
     private static Set<String> words(NodeKey entity, NodeRecord record) {
@@ -193,10 +198,11 @@ public class GraphModel implements KnowledgeGraph {
             Collection<String> addObservations, Collection<String> removeObservations) {
         String ns = GraphNames.namespace(namespace);
         NodeKey key = NodeKey.entity(entity);
-        ensureNode(txn, ns, key);
         byte[] nodeKey = GraphKeys.node(ns, key);
-        NodeRecord record = NodeRecord.decode(txn.get(GraphKeys.NODES, nodeKey));
-        Set<String> wordsBefore = words(key, record);
+        byte[] stored = txn.get(GraphKeys.NODES, nodeKey);
+        // a new entity is written once, with its type and observations, not created empty and then changed
+        NodeRecord record = stored == null ? NodeRecord.created(clock.millis()) : NodeRecord.decode(stored);
+        Set<String> wordsBefore = stored == null ? Set.of() : words(key, record);
         boolean changed = false;
         if (entityType != null && !entityType.equals(record.entityType)) {
             record.entityType = entityType;
@@ -209,7 +215,9 @@ public class GraphModel implements KnowledgeGraph {
             }
         }
         changed |= record.observations.removeAll(removeObservations);
-        if (changed) {
+        if (stored == null) {
+            insert(txn, ns, key, nodeKey, record);
+        } else if (changed) {
             record.updated = clock.millis();
             txn.put(GraphKeys.NODES, nodeKey, record.encode());
             EntityWordIndex.update(txn, ns, key.id(), wordsBefore, words(key, record));
