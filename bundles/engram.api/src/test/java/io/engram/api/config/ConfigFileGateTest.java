@@ -11,15 +11,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
 
@@ -34,36 +29,9 @@ class ConfigFileGateTest {
     @TempDir
     Path configDir;
 
-    private final List<LogRecord> warnings = new CopyOnWriteArrayList<>();
-    private final Logger logger = Logger.getLogger(ConfigFileGate.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-                warnings.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureWarnings() {
-        logger.addHandler(capture);
-        logger.setUseParentHandlers(false);
-    }
-
-    @AfterEach
-    void releaseWarnings() {
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
-    }
+    @RegisterExtension
+    final WarningCapture capture = new WarningCapture(ConfigFileGate.class);
+    private final List<LogRecord> warnings = capture.records();
 
     /** A BundleContext that only answers the framework property the gate reads. */
     private static BundleContext context(Path configDir) {

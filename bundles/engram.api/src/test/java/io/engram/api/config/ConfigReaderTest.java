@@ -9,17 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every value either comes from the file and is valid, or is the last good one; each rejection is one warning. */
 class ConfigReaderTest {
@@ -56,35 +50,8 @@ class ConfigReaderTest {
             .atLeast("defaultLimit", 1)
             .atLeast("maxLimit", "defaultLimit");
 
-    private final List<String> warnings = new ArrayList<>();
-    private final Logger logger = Logger.getLogger(ConfigReader.class.getName());
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            assertEquals(Level.WARNING, record.getLevel());
-            warnings.add(record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
-
-    @BeforeEach
-    void captureWarnings() {
-        logger.addHandler(capture);
-        logger.setUseParentHandlers(false);
-    }
-
-    @AfterEach
-    void release() {
-        logger.removeHandler(capture);
-        logger.setUseParentHandlers(true);
-    }
+    @RegisterExtension
+    final WarningCapture capture = new WarningCapture(ConfigReader.class);
 
     /**
      * What DS injects for the file's {@code values}: the properties (the declared defaults, then the
@@ -152,7 +119,7 @@ class ConfigReaderTest {
         assertEquals(defaults, read(READER.defaults()));
         assertEquals(defaults.hashCode(), read(READER.defaults()).hashCode());
         assertTrue(defaults.toString().contains("pageSize=100"), defaults.toString());
-        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), capture.messages());
     }
 
     /** Spaces at a line's end, which a .cfg file keeps and no one sees, do not make a number invalid. */
@@ -167,7 +134,7 @@ class ConfigReaderTest {
         assertEquals("elsewhere", read.path());
         assertEquals(Mode.FAST, read.mode());
         assertEquals(9, read.max_entries());
-        assertEquals(List.of(), warnings);
+        assertEquals(List.of(), capture.messages());
     }
 
     @Test
@@ -175,15 +142,15 @@ class ConfigReaderTest {
         Settings first = read(READER.defaults(), "pageSize", "abc", "timeoutMs", "250");
         assertEquals(100, first.pageSize());
         assertEquals(250, first.timeoutMs());
-        assertEquals(List.of(inFile("pageSize = \"abc\" is not a whole number; keeping 100")), warnings);
+        assertEquals(List.of(inFile("pageSize = \"abc\" is not a whole number; keeping 100")), capture.messages());
 
         Settings second = read(first, "pageSize", "7");
         assertEquals(7, second.pageSize());
         assertEquals(5000, second.timeoutMs(), "a setting taken out of the file is back to its default");
         Settings third = read(second, "pageSize", "12.5");
         assertEquals(7, third.pageSize(), "the last good value, not the default");
-        assertEquals(inFile("pageSize = \"12.5\" is not a whole number; keeping 7"), warnings.get(1));
-        assertEquals(2, warnings.size());
+        assertEquals(inFile("pageSize = \"12.5\" is not a whole number; keeping 7"), capture.messages().get(1));
+        assertEquals(2, capture.messages().size());
     }
 
     @Test
@@ -199,13 +166,13 @@ class ConfigReaderTest {
                 inFile("mode = \"QUICK\" is not one of FAST, SAFE; keeping SAFE"),
                 inFile("pageSize = \"0\" must be at least 1; keeping 100"),
                 inFile("timeoutMs = \"99999999999999999999\" is out of range (-9223372036854775808 to"
-                        + " 9223372036854775807); keeping 5000")), warnings);
+                        + " 9223372036854775807); keeping 5000")), capture.messages());
     }
 
     @Test
     void aNumberThatIsNotFiniteIsRejected() {
         assertEquals(1.5, read(READER.defaults(), "backoff", "Infinity").backoff());
-        assertEquals(List.of(inFile("backoff = \"Infinity\" is not a finite number; keeping 1.5")), warnings);
+        assertEquals(List.of(inFile("backoff = \"Infinity\" is not a finite number; keeping 1.5")), capture.messages());
     }
 
     @Test
@@ -218,7 +185,7 @@ class ConfigReaderTest {
         assertEquals(50, read.maxLimit());
         assertEquals(20, read.defaultLimit());
         assertEquals(List.of(inFile("defaultLimit = 80 and maxLimit = 50: maxLimit must be at least defaultLimit;"
-                + " keeping defaultLimit = 20 and maxLimit = 50")), warnings);
+                + " keeping defaultLimit = 20 and maxLimit = 50")), capture.messages());
     }
 
     @Test
@@ -226,7 +193,7 @@ class ConfigReaderTest {
         Settings read = read(READER.defaults(), "pageSzie", "5", "felix.fileinstall.dir", "/x");
         assertEquals(100, read.pageSize());
         assertEquals(List.of(inFile("unknown setting \"pageSzie\"; known settings: backoff, defaultLimit, enabled,"
-                + " max.entries, maxLimit, mode, pageSize, path, tags, timeoutMs")), warnings);
+                + " max.entries, maxLimit, mode, pageSize, path, tags, timeoutMs")), capture.messages());
     }
 
     @Test
@@ -235,7 +202,7 @@ class ConfigReaderTest {
         properties.remove("felix.fileinstall.filename");
         READER.read(fromDs(properties), properties, READER.defaults());
         assertEquals(List.of("configuration engram.test: pageSize = \"x\" is not a whole number; keeping 100"),
-                warnings);
+                capture.messages());
     }
 
     @Test
@@ -243,7 +210,7 @@ class ConfigReaderTest {
         Settings read = read(READER.defaults(), "pageSize", 0, "timeoutMs", 42L);
         assertEquals(100, read.pageSize());
         assertEquals(42, read.timeoutMs());
-        assertEquals(List.of(inFile("pageSize = 0 must be at least 1; keeping 100")), warnings);
+        assertEquals(List.of(inFile("pageSize = 0 must be at least 1; keeping 100")), capture.messages());
     }
 
     @Test
