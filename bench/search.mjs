@@ -17,7 +17,7 @@
 // The notes are generated developer notes: a vocabulary of real developer words followed by a
 // long tail of made-up words, drawn with a Zipf-like law (rank r with probability ~ 1/r), set in
 // sentence templates with camelCase / snake_case identifiers and file paths, and a few metadata
-// tags. Query kinds: a rare word (in 1-5 memories), a common word (among the 5 most frequent),
+// tags. Query kinds: a rare word (one of the 100 rarest the store holds), a common word (among the 5 most frequent),
 // two mid-frequency words, one part of an identifier the notes use, and a word found nowhere.
 
 import { readdir, rm, stat } from 'node:fs/promises';
@@ -210,7 +210,8 @@ const QUERY_KINDS = ['rare word', 'common word', 'two words', 'identifier part',
 /** The queries for a store of `counts.count` memories, the kinds in turn; each { kind, q, memories } (memories: how many hold it). */
 function queries(counts, n, random) {
   const held = (w) => counts.counts.get(w) ?? 0;
-  const rare = WORDS.filter((w) => held(w) >= 1 && held(w) <= 5);
+  // the 100 rarest words the store holds: a fixed count range would be empty in a large store
+  const rare = WORDS.filter((w) => held(w) > 0).sort((a, b) => held(a) - held(b)).slice(0, 100);
   const common = [...WORDS].sort((a, b) => held(b) - held(a)).slice(0, 5);
   const middle = WORDS.slice(50, 500).filter((w) => held(w) > 0);
   const parts = [...new Set(IDENTIFIERS.flatMap((id) => id.split(/_|(?=[A-Z])/)))].filter((p) => held(p.toLowerCase()) > 0);
