@@ -17,6 +17,7 @@ final class NodeRecord {
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
     String entityType;
+    /** Never null: {@link #created} and {@link #decode} make both lists; only {@link #encode} leaves empty ones out. */
     List<String> observations;
     List<String> tags;
     long mentions;
@@ -43,8 +44,8 @@ final class NodeRecord {
         List<String> keptObservations = observations;
         List<String> keptTags = tags;
         // empty lists are left out: most nodes have none
-        observations = observations == null || observations.isEmpty() ? null : observations;
-        tags = tags == null || tags.isEmpty() ? null : tags;
+        observations = observations.isEmpty() ? null : observations;
+        tags = tags.isEmpty() ? null : tags;
         try {
             return GSON.toJson(this).getBytes(StandardCharsets.UTF_8);
         } finally {
@@ -54,7 +55,6 @@ final class NodeRecord {
     }
 
     Node toNode(String namespace, NodeKey key) {
-        return new Node(namespace, key, entityType, observations == null ? List.of() : observations,
-                tags == null ? List.of() : tags, mentions, created, updated);
+        return new Node(namespace, key, entityType, observations, tags, mentions, created, updated);
     }
 }
