@@ -1,0 +1,614 @@
+package io.engram.text.index;
+
+import io.engram.api.store.ReadTxn;
+import io.engram.text.Token;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.TreeMap;
+
+/**
+ * One search of one generation, in one read transaction.
+ *
+ * <p>Ranked searches walk the matching posting lists document at a time, partition by partition,
+ * keeping the best {@code limit + 1} hits in a heap. With only optional words the walk is MaxScore:
+ * once the heap is full, the words whose summed best possible contribution cannot reach its worst
+ * score are only probed for documents the other words found. With phrases or keywords the rarest
+ * required list leads and the others are advanced to it. The first {@link TextIndex#EXACT_TOTAL_UP_TO}
+ * matches are all scored and counted, so totals stay exact for small answers.
+ *
+ * <p>Scores are BM25F: per term, {@code idf * t * (k1 + 1) / (k1 + t)} where {@code t} sums, over the
+ * fields, {@code boost * tf / (1 - b + b * length / averageLength)}.
+ */
+final class Search {
+
+    static final double K1 = 1.2;
+    static final double B = 0.75;
+    /** Most terms a prefix stands for (the most frequent are kept). */
+    static final int MAX_PREFIX_TERMS = 64;
+
+    private static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble(Hit::score)
+            .thenComparingLong(Hit::time)
+            .thenComparing(Hit::id)
+            .reversed();
+
+    private final Generation generation;
+    private final ReadTxn txn;
+    private final TextQuery query;
+    private final int fieldCount;
+    private final int capacity;
+    private final PriorityQueue<Hit> heap;
+    private long counted;
+    private boolean pruning;
+    private float[][] normFactors;
+    private double[] boosts;
+    private long documents;
+
+    Search(Generation generation, ReadTxn txn, TextQuery query) {
+        this.generation = generation;
+        this.txn = txn;
+        this.query = query;
+        this.fieldCount = generation.index.fields().size();
+        this.capacity = query.limit() + 1;
+        this.heap = new PriorityQueue<>(capacity + 1, BEST_FIRST.reversed());
+    }
+
+    private record Hit(double score, long time, String id, String partition, List<TextHit.TermMatch> matches) {
+    }
+
+    /** A term the query looks up, with its weight over the searched partitions. */
+    private static final class QueryTerm {
+        final String term;
+        final String clause;
+        final boolean required;
+        final boolean keyword;
+        double idf;
+        double upperBound;
+
+        QueryTerm(String term, String clause, boolean required, boolean keyword) {
+            this.term = term;
+            this.clause = clause;
+            this.required = required;
+            this.keyword = keyword;
+        }
+    }
+
+    /** A query term's posting list in one partition. */
+    private static final class TermCursor {
+        final QueryTerm term;
+        final PostingCursor postings;
+        final long frequency;
+
+        TermCursor(QueryTerm term, PostingCursor postings, long frequency) {
+            this.term = term;
+            this.postings = postings;
+            this.frequency = frequency;
+        }
+    }
+
+    TextResult run() {
+        List<String> partitions = partitions();
+        ParsedQuery parsed = ParsedQuery.parse(query.text(), generation.index.analyzer());
+        if (parsed.isEmpty()) {
+            return newestFirst(partitions);
+        }
+        prepareScoring(partitions);
+        List<QueryTerm> terms = queryTerms(parsed, partitions);
+        if (terms.stream().noneMatch(term -> !term.keyword)) {
+            return new TextResult(List.of(), 0, true, false);
+        }
+        weigh(terms, partitions);
+        for (String partition : partitions) {
+            walk(partition, terms, parsed.phrases());
+        }
+        return result();
+    }
+
+    private List<String> partitions() {
+        if (query.partitions() != null) {
+            List<String> named = new ArrayList<>(query.partitions());
+            named.sort(TextIndex.BYTE_ORDER);
+            return named;
+        }
+        List<String> all = new ArrayList<>();
+        txn.scan(generation.stats, null, (key, value) -> {
+            all.add(new String(key, java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        });
+        return all;
+    }
+
+    // ---- scoring
+
+    private void prepareScoring(List<String> partitions) {
+        long documents = 0;
+        long[] lengths = new long[fieldCount];
+        for (String partition : partitions) {
+            PartitionStats stats = generation.stats(txn, partition);
+            documents += stats.documents();
+            for (int f = 0; f < fieldCount; f++) {
+                lengths[f] += stats.lengths()[f];
+            }
+        }
+        boosts = new double[fieldCount];
+        normFactors = new float[fieldCount][256];
+        for (int f = 0; f < fieldCount; f++) {
+            boosts[f] = f < query.boosts().length ? query.boosts()[f] : 1.0;
+            double average = documents == 0 || lengths[f] == 0 ? 1.0 : (double) lengths[f] / documents;
+            for (int norm = 0; norm < 256; norm++) {
+                normFactors[f][norm] = (float) (1.0 / (1 - B + B * Norms.decode(norm) / average));
+            }
+        }
+        this.documents = documents;
+    }
+
+    private void weigh(List<QueryTerm> terms, List<String> partitions) {
+        for (QueryTerm term : terms) {
+            if (term.keyword) {
+                continue;
+            }
+            long frequency = 0;
+            for (String partition : partitions) {
+                frequency += generation.frequency(txn, partition, term.term);
+            }
+            term.idf = Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
+            double maxBoost = Arrays.stream(boosts).max().orElse(1.0);
+            // t / (k1 + t) < 1 for any t, so no document gets more than idf * (k1 + 1) from a term
+            term.upperBound = maxBoost <= 0 ? 0 : term.idf * (K1 + 1);
+        }
+    }
+
+    /** The term's contribution to the score of the entry the cursor is on. */
+    private double score(TermCursor cursor) {
+        if (cursor.term.keyword) {
+            return 0;
+        }
+        byte[] bytes = cursor.postings.payloadBytes();
+        int at = cursor.postings.payloadAt();
+        int flags = bytes[at++] & 0xFF;
+        double weighted = 0;
+        for (int f = 0; f < fieldCount; f++) {
+            if ((flags & (1 << f)) != 0) {
+                int tf = 0;
+                int shift = 0;
+                byte b;
+                do {
+                    b = bytes[at++];
+                    tf |= (b & 0x7F) << shift;
+                    shift += 7;
+                } while (b < 0);
+                int norm = bytes[at++] & 0xFF;
+                weighted += boosts[f] * tf * normFactors[f][norm];
+            }
+        }
+        return cursor.term.idf * weighted * (K1 + 1) / (K1 + weighted);
+    }
+
+    private Map<String, Integer> frequencies(TermCursor cursor) {
+        Map<String, Integer> byField = new LinkedHashMap<>();
+        byte[] bytes = cursor.postings.payloadBytes();
+        Bytes.Reader in = new Bytes.Reader(bytes, cursor.postings.payloadAt());
+        int flags = in.u8();
+        for (int f = 0; f < fieldCount; f++) {
+            if ((flags & (1 << f)) != 0) {
+                byField.put(generation.index.fields().get(f), in.varint());
+                in.u8();
+            }
+        }
+        return byField;
+    }
+
+    // ---- the query's terms
+
+    private List<QueryTerm> queryTerms(ParsedQuery parsed, List<String> partitions) {
+        Map<String, QueryTerm> terms = new LinkedHashMap<>();
+        for (List<Token> phrase : parsed.phrases()) {
+            for (Token token : phrase) {
+                terms.putIfAbsent(token.term(), new QueryTerm(token.term(), "phrase", true, false));
+            }
+        }
+        for (String word : parsed.words()) {
+            terms.putIfAbsent(word, new QueryTerm(word, "word", false, false));
+        }
+        for (String prefix : parsed.prefixes()) {
+            for (String term : expand(prefix, partitions)) {
+                terms.putIfAbsent(term, new QueryTerm(term, "prefix", false, false));
+            }
+        }
+        for (String keyword : query.keywords()) {
+            String term = TextIndex.keywordTerm(keyword);
+            terms.put(term, new QueryTerm(term, "keyword", true, true));
+        }
+        return new ArrayList<>(terms.values());
+    }
+
+    /** The most frequent terms starting with {@code prefix} in the partitions. */
+    private List<String> expand(String prefix, List<String> partitions) {
+        Map<String, Long> found = new HashMap<>();
+        for (String partition : partitions) {
+            byte[] start = Generation.termKey(partition, prefix);
+            int partitionBytes = Bytes.utf8(partition).length + 1;
+            int[] seen = {0};
+            txn.scanPrefix(generation.terms, start, (key, value) -> {
+                String term = new String(key, partitionBytes, key.length - partitionBytes,
+                        java.nio.charset.StandardCharsets.UTF_8);
+                found.merge(term, new Bytes.Reader(value).varlong(), Long::sum);
+                return ++seen[0] < 10 * MAX_PREFIX_TERMS;
+            });
+        }
+        return found.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(MAX_PREFIX_TERMS)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    // ---- the walk
+
+    private void walk(String partition, List<QueryTerm> terms, List<List<Token>> phrases) {
+        List<TermCursor> required = new ArrayList<>();
+        List<TermCursor> optional = new ArrayList<>();
+        for (QueryTerm term : terms) {
+            long frequency = generation.frequency(txn, partition, term.term);
+            if (frequency == 0) {
+                if (term.required) {
+                    return; // nothing in this partition has every required term
+                }
+                continue;
+            }
+            byte[] prefix = Generation.postingPrefix(Generation.termKey(partition, term.term));
+            TermCursor cursor = new TermCursor(term, new PostingCursor(txn, generation.post, prefix), frequency);
+            (term.required ? required : optional).add(cursor);
+        }
+        if (!required.isEmpty()) {
+            conjunction(required, optional, phrases);
+        } else if (!optional.isEmpty()) {
+            maxScore(optional, phrases);
+        }
+    }
+
+    private double threshold() {
+        return heap.size() >= capacity ? heap.peek().score() : Double.NEGATIVE_INFINITY;
+    }
+
+    private void maxScore(List<TermCursor> cursors, List<List<Token>> phrases) {
+        cursors.sort(Comparator.comparingDouble(cursor -> cursor.term.upperBound));
+        int n = cursors.size();
+        double[] boundBelow = new double[n + 1]; // boundBelow[i]: summed bounds of cursors 0..i-1
+        for (int i = 0; i < n; i++) {
+            boundBelow[i + 1] = boundBelow[i] + cursors.get(i).term.upperBound;
+        }
+        while (true) {
+            double threshold = pruning ? threshold() : Double.NEGATIVE_INFINITY;
+            // cursors below firstEssential cannot lift a document to the threshold on their own
+            int firstEssential = 0;
+            while (firstEssential < n && boundBelow[firstEssential + 1] < threshold) {
+                firstEssential++;
+            }
+            if (firstEssential == n) {
+                return;
+            }
+            long doc = PostingCursor.END;
+            for (int i = firstEssential; i < n; i++) {
+                doc = Math.min(doc, cursors.get(i).postings.doc());
+            }
+            if (doc == PostingCursor.END) {
+                return;
+            }
+            double score = 0;
+            int flags = 0;
+            for (int i = firstEssential; i < n; i++) {
+                TermCursor cursor = cursors.get(i);
+                if (cursor.postings.doc() == doc) {
+                    score += score(cursor);
+                    flags |= cursor.postings.flags();
+                }
+            }
+            boolean reachable = true;
+            for (int i = firstEssential - 1; i >= 0; i--) {
+                if (score + boundBelow[i + 1] < threshold) {
+                    reachable = false;
+                    break;
+                }
+                TermCursor cursor = cursors.get(i);
+                if (cursor.postings.advance(doc) == doc) {
+                    score += score(cursor);
+                    flags |= cursor.postings.flags();
+                }
+            }
+            if (reachable) {
+                consider(doc, score, flags, cursors, phrases);
+            }
+            for (int i = firstEssential; i < n; i++) {
+                TermCursor cursor = cursors.get(i);
+                if (cursor.postings.doc() == doc) {
+                    cursor.postings.next();
+                }
+            }
+        }
+    }
+
+    private void conjunction(List<TermCursor> required, List<TermCursor> optional, List<List<Token>> phrases) {
+        required.sort(Comparator.comparingLong(cursor -> cursor.frequency));
+        List<TermCursor> all = new ArrayList<>(required);
+        all.addAll(optional);
+        PostingCursor lead = required.get(0).postings;
+        long doc = lead.doc();
+        outer:
+        while (doc != PostingCursor.END) {
+            for (int i = 1; i < required.size(); i++) {
+                long at = required.get(i).postings.advance(doc);
+                if (at != doc) {
+                    doc = lead.advance(at);
+                    continue outer;
+                }
+            }
+            double score = 0;
+            int flags = 0;
+            for (TermCursor cursor : required) {
+                score += score(cursor);
+                flags |= cursor.postings.flags();
+            }
+            for (TermCursor cursor : optional) {
+                if (cursor.postings.advance(doc) == doc) {
+                    score += score(cursor);
+                }
+            }
+            consider(doc, score, flags, all, phrases);
+            doc = lead.next();
+        }
+    }
+
+    /** Counts and keeps document {@code doc} if it passes the filters and ranks high enough. */
+    private void consider(long doc, double score, int flags, List<TermCursor> cursors, List<List<Token>> phrases) {
+        TextQuery.Position after = query.after();
+        boolean mayEnter = (heap.size() < capacity || score >= heap.peek().score())
+                && (after == null || score <= after.score());
+        boolean counting = !pruning;
+        if (!mayEnter && !counting) {
+            return;
+        }
+        boolean timeFilter = query.timeFrom() != null || query.timeTo() != null;
+        DocRecord record = null;
+        if (mayEnter || timeFilter || !phrases.isEmpty() || (flags & PostingBlock.EXPIRES) != 0) {
+            record = generation.record(txn, doc);
+            if (record == null || record.isExpiredAt(query.now())
+                    || (query.timeFrom() != null && record.time < query.timeFrom())
+                    || (query.timeTo() != null && record.time > query.timeTo())
+                    || (!phrases.isEmpty() && !hasPhrases(record, phrases))) {
+                return;
+            }
+        }
+        if (counting && ++counted >= TextIndex.EXACT_TOTAL_UP_TO) {
+            pruning = true;
+        }
+        if (!mayEnter || (after != null && !ranksAfter(score, record.time, record.id, after))) {
+            return;
+        }
+        Hit hit = new Hit(score, record.time, record.id, record.partition,
+                query.explain() ? matches(doc, cursors) : List.of());
+        if (heap.size() < capacity) {
+            heap.add(hit);
+        } else if (BEST_FIRST.compare(hit, heap.peek()) < 0) {
+            heap.poll();
+            heap.add(hit);
+        }
+    }
+
+    private static boolean ranksAfter(double score, long time, String id, TextQuery.Position after) {
+        if (score != after.score()) {
+            return score < after.score();
+        }
+        if (time != after.time()) {
+            return time < after.time();
+        }
+        return id.compareTo(after.id()) < 0;
+    }
+
+    private List<TextHit.TermMatch> matches(long doc, List<TermCursor> cursors) {
+        List<TextHit.TermMatch> matches = new ArrayList<>();
+        for (TermCursor cursor : cursors) {
+            if (!cursor.term.keyword && cursor.postings.doc() == doc) {
+                matches.add(new TextHit.TermMatch(cursor.term.term, cursor.term.clause, frequencies(cursor),
+                        round(cursor.term.idf), round(score(cursor))));
+            }
+        }
+        matches.sort(Comparator.comparingDouble(TextHit.TermMatch::score).reversed());
+        return matches;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10_000) / 10_000.0;
+    }
+
+    /** Whether every phrase occurs in one of the document's fields, its words at consecutive positions. */
+    private boolean hasPhrases(DocRecord record, List<List<Token>> phrases) {
+        Map<String, int[][]> positions = new TreeMap<>();
+        record.visitTerms((term, keyword, at) -> {
+            if (!keyword) {
+                positions.put(term, at);
+            }
+        });
+        for (List<Token> phrase : phrases) {
+            if (!hasPhrase(positions, phrase)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean hasPhrase(Map<String, int[][]> positions, List<Token> phrase) {
+        for (int field = 0; field < fieldCount; field++) {
+            int[][] first = positions.get(phrase.get(0).term());
+            if (first == null || first[field] == null) {
+                continue;
+            }
+            for (int start : first[field]) {
+                boolean all = true;
+                for (Token token : phrase) {
+                    int[][] at = positions.get(token.term());
+                    if (at == null || at[field] == null || Arrays.binarySearch(at[field], start + token.position()) < 0) {
+                        all = false;
+                        break;
+                    }
+                }
+                if (all) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private TextResult result() {
+        List<Hit> best = new ArrayList<>(heap);
+        best.sort(BEST_FIRST);
+        boolean more = best.size() > query.limit();
+        List<TextHit> hits = new ArrayList<>(Math.min(best.size(), query.limit()));
+        for (Hit hit : best.subList(0, Math.min(best.size(), query.limit()))) {
+            hits.add(new TextHit(hit.id(), hit.partition(), hit.score(), hit.time(), hit.matches()));
+        }
+        return new TextResult(hits, counted, !pruning, more);
+    }
+
+    // ---- no words: newest first
+
+    private TextResult newestFirst(List<String> partitions) {
+        List<RecentStream> streams = new ArrayList<>();
+        for (String partition : partitions) {
+            RecentStream stream = new RecentStream(partition);
+            if (stream.current != null) {
+                streams.add(stream);
+            }
+        }
+        List<TextHit> hits = new ArrayList<>();
+        boolean more = false;
+        while (!streams.isEmpty()) {
+            RecentStream next = streams.get(0);
+            for (RecentStream stream : streams) {
+                if (Arrays.compareUnsigned(stream.order(), next.order()) < 0) {
+                    next = stream;
+                }
+            }
+            DocRecord record = generation.record(txn, Bytes.readLongBE(next.currentDoc, 0));
+            next.advance();
+            if (next.current == null) {
+                streams.remove(next);
+            }
+            if (record == null || record.isExpiredAt(query.now())) {
+                continue;
+            }
+            if (query.timeFrom() != null && record.time < query.timeFrom()) {
+                streams.remove(next); // the rest of this partition is older still
+                continue;
+            }
+            if (!hasKeywords(record)) {
+                continue;
+            }
+            counted++;
+            if (hits.size() < query.limit()) {
+                hits.add(new TextHit(record.id, record.partition, 0, record.time, List.of()));
+            } else {
+                more = true;
+                if (counted >= TextIndex.EXACT_TOTAL_UP_TO) {
+                    return new TextResult(hits, counted, false, true);
+                }
+            }
+        }
+        return new TextResult(hits, counted, true, more);
+    }
+
+    private boolean hasKeywords(DocRecord record) {
+        if (query.keywords().isEmpty()) {
+            return true;
+        }
+        List<String> has = new ArrayList<>();
+        record.visitTerms((term, keyword, positions) -> {
+            if (keyword) {
+                has.add(term);
+            }
+        });
+        return has.containsAll(query.keywords());
+    }
+
+    /** One partition's documents, newest first, from the query's time bound or cursor on. */
+    private final class RecentStream {
+        private static final int BATCH = 64;
+        private final byte[] prefix;
+        private final List<byte[]> keys = new ArrayList<>();
+        private final List<byte[]> docs = new ArrayList<>();
+        private int at;
+        private boolean exhausted;
+        byte[] current;
+        byte[] currentDoc;
+
+        RecentStream(String partition) {
+            prefix = Generation.recentPrefix(partition);
+            TextQuery.Position after = query.after();
+            byte[] from;
+            if (after != null) {
+                from = Generation.recentKey(partition, after.time(), after.id());
+            } else if (query.timeTo() != null) {
+                from = new Bytes(prefix.length + 8).put(prefix).longBE(~query.timeTo()).toArray();
+            } else {
+                from = prefix;
+            }
+            fill(from, after != null);
+            move();
+        }
+
+        /** The key's order within the partition: time then id, both inverted. */
+        byte[] order() {
+            return Arrays.copyOfRange(current, prefix.length, current.length);
+        }
+
+        void advance() {
+            move();
+        }
+
+        private void move() {
+            if (at >= keys.size()) {
+                if (exhausted) {
+                    current = null;
+                    return;
+                }
+                byte[] last = keys.get(keys.size() - 1);
+                fill(last, true);
+                if (keys.isEmpty()) {
+                    current = null;
+                    return;
+                }
+            }
+            current = keys.get(at);
+            currentDoc = docs.get(at);
+            at++;
+        }
+
+        private void fill(byte[] from, boolean skipFrom) {
+            keys.clear();
+            docs.clear();
+            at = 0;
+            exhausted = true;
+            txn.scan(generation.recent, from, (key, value) -> {
+                if (!Postings.startsWith(key, prefix)) {
+                    return false;
+                }
+                if (skipFrom && Arrays.equals(key, from)) {
+                    return true;
+                }
+                keys.add(key);
+                docs.add(value);
+                if (keys.size() < BATCH) {
+                    return true;
+                }
+                exhausted = false;
+                return false;
+            });
+        }
+    }
+}
