@@ -10,8 +10,15 @@ import io.engram.api.store.WriteTxn;
 import io.engram.api.tool.ToolContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import io.engram.text.index.PreparedDocument;
+import io.engram.text.index.TextHit;
+import io.engram.text.index.TextIndex;
+import io.engram.text.index.TextResult;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -47,8 +54,17 @@ public class MemoryEngine {
     /** Most expired memories {@link #purgeExpired} deletes in one transaction. */
     static final int PURGE_BATCH = 500;
 
+    /** Records a rebuild of the text index reads and indexes per transaction. */
+    static final int REBUILD_BATCH = 500;
+    /** Keys of a replaced index generation deleted per transaction. */
+    static final int DROP_BATCH = 20_000;
+    /** Times an update is retried when another writer changed the memory while it was being analyzed. */
+    private static final int UPDATE_ATTEMPTS = 20;
+
     private final Store store;
     private final Clock clock;
+    private final MemoryTextIndex textIndex = new MemoryTextIndex();
+    private final Object rebuilding = new Object();
     private volatile MemorySettings settings;
     private volatile MentionLinks links;
 
@@ -126,7 +142,9 @@ public class MemoryEngine {
                 references, layer, request.sessionId(), request.episodeId(), 1, now, now, expiresAt, named);
         byte[] key = key(memory.id());
         byte[] value = encode(memory);
+        PreparedDocument indexed = textIndex.prepare(memory); // analysis stays out of the write transaction
         List<String> linked = store.write(txn -> {
+            textIndex.put(txn, indexed);
             txn.put(RECORDS, key, value);
             return mentions == null ? null : linkMentions(mentions, txn, memory);
         });
@@ -140,12 +158,37 @@ public class MemoryEngine {
 
     /**
      * Finds the visible memories of the query's namespaces that pass its filters. With query text they are
-     * ranked by term matches (memories matching no term are left out); without, they are
-     * listed newest first with score 0. With {@link SearchQuery#after()} only the hits ranked after that
-     * position are returned (the total still counts every match).
+     * ranked by the text index (BM25F over content, metadata and entity names; memories matching no term are
+     * left out); without, they are listed newest first with score 0. With {@link SearchQuery#after()} only
+     * the hits ranked after that position are returned (the total still counts every match).
+     *
+     * <p>Until the index is built (the first start on memories stored before it existed, or a rebuild after
+     * an analyzer change) the memories are scanned and ranked with plain BM25 instead.
      */
     public SearchResult search(SearchQuery query) {
         long now = clock.millis();
+        double[] boosts = settings.fieldBoosts();
+        SearchResult indexed = store.read(txn -> {
+            TextResult found = textIndex.search(txn, query, now, boosts);
+            if (found == null) {
+                return null;
+            }
+            List<SearchHit> hits = new ArrayList<>(found.hits().size());
+            for (TextHit hit : found.hits()) {
+                byte[] value = txn.get(RECORDS, key(hit.id()));
+                Memory memory = value == null ? null : decodeOrSkip(key(hit.id()), value);
+                if (memory != null) {
+                    List<String> matched = hit.matches().stream().map(TextHit.TermMatch::term).distinct().toList();
+                    hits.add(new SearchHit(memory, hit.score(), matched, hit.matches()));
+                }
+            }
+            return new SearchResult(List.copyOf(hits), found.total(), found.totalExact(), found.more());
+        });
+        return indexed != null ? indexed : scan(query, now);
+    }
+
+    /** Search without the index: every memory read and ranked with plain BM25. */
+    private SearchResult scan(SearchQuery query, long now) {
         List<Memory> candidates = store.read(txn -> {
             List<Memory> passing = new ArrayList<>();
             txn.scan(RECORDS, null, (key, value) -> {
@@ -175,6 +218,126 @@ public class MemoryEngine {
     }
 
     /**
+     * How many memories of {@code layer} are visible now in every namespace: exact, from the index's
+     * layer postings (a scan of the memories while the index is not built).
+     */
+    public long countVisible(Layer layer) {
+        long now = clock.millis();
+        Long counted = store.read(txn -> textIndex.index().count(txn, null, "layer:" + layer.name(), now));
+        if (counted != null) {
+            return counted;
+        }
+        return store.read(txn -> {
+            long[] visible = {0};
+            txn.scan(RECORDS, null, (key, value) -> {
+                Memory memory = decodeOrSkip(key, value);
+                if (memory != null && memory.layer() == layer && !memory.isExpiredAt(now)) {
+                    visible[0]++;
+                }
+                return true;
+            });
+            return visible[0];
+        });
+    }
+
+    /** The text index's state for status: {@code state} (ready, building, absent) and {@code documents}. */
+    public Map<String, Object> indexStatus() {
+        return store.read(txn -> {
+            TextIndex.State state = textIndex.index().state(txn);
+            Map<String, Object> status = new LinkedHashMap<>();
+            status.put("state", state.building() != null ? "building" : state.ready() ? "ready" : "absent");
+            status.put("documents", textIndex.index().documents(txn));
+            return status;
+        });
+    }
+
+    /** Whether searches use the text index (it is built and current). */
+    public boolean isIndexReady() {
+        return store.read(txn -> textIndex.index().isReady(txn));
+    }
+
+    /**
+     * Builds the text index from the stored memories while other calls go on: a new generation is
+     * filled in batches (writes meanwhile go to both), then replaces the old one in one transaction, and
+     * the old one is deleted in batches. Joins a build another process started. Returns how many
+     * memories this call indexed; searches use the old index (or a scan, if there is none) until the end.
+     */
+    public long rebuildIndex() {
+        synchronized (rebuilding) {
+            store.write(txn -> textIndex.index().startBuild(txn));
+            long indexed = 0;
+            byte[] from = null;
+            while (true) {
+                byte[] start = from;
+                List<byte[][]> batch = store.read(txn -> {
+                    List<byte[][]> entries = new ArrayList<>();
+                    txn.scan(RECORDS, start, (key, value) -> {
+                        entries.add(new byte[][] {key, value});
+                        return entries.size() < REBUILD_BATCH;
+                    });
+                    return entries;
+                });
+                if (batch.isEmpty()) {
+                    break;
+                }
+                List<byte[][]> readable = new ArrayList<>(batch.size());
+                List<PreparedDocument> prepared = new ArrayList<>(batch.size());
+                for (byte[][] entry : batch) {
+                    Memory memory = decodeOrSkip(entry[0], entry[1]);
+                    if (memory != null) {
+                        readable.add(entry);
+                        prepared.add(textIndex.prepare(memory));
+                    }
+                }
+                indexed += store.write(txn -> {
+                    List<PreparedDocument> unchanged = new ArrayList<>(prepared.size());
+                    for (int i = 0; i < readable.size(); i++) {
+                        // a memory changed since it was read was indexed by that write, in both generations
+                        if (Arrays.equals(txn.get(RECORDS, readable.get(i)[0]), readable.get(i)[1])) {
+                            unchanged.add(prepared.get(i));
+                        }
+                    }
+                    return textIndex.index().buildBatch(txn, unchanged);
+                });
+                if (batch.size() < REBUILD_BATCH) {
+                    break;
+                }
+                byte[] last = batch.get(batch.size() - 1)[0];
+                from = Arrays.copyOf(last, last.length + 1); // the next key after it
+            }
+            store.write(txn -> textIndex.index().finishBuild(txn));
+            while (!store.write(txn -> textIndex.index().dropOld(txn, DROP_BATCH))) {
+                // a replaced generation goes in batches, so no transaction grows with the store
+            }
+            return indexed;
+        }
+    }
+
+    /**
+     * Makes sure searches can use the index: starts it empty on a store without memories, rebuilds it
+     * when memories were stored before it existed or its analyzer changed, finishes a build a stopped
+     * process left half done. Returns whether a build ran.
+     */
+    public boolean ensureIndex() {
+        TextIndex.State state = store.read(txn -> textIndex.index().state(txn));
+        if (state.ready()) {
+            return false;
+        }
+        if (state.active() == null && state.building() == null) {
+            store.write(txn -> {
+                textIndex.startIfNoMemories(txn);
+                return null;
+            });
+            if (store.read(txn -> textIndex.index().state(txn)).ready()) {
+                return false;
+            }
+        }
+        long indexed = rebuildIndex();
+        LOG.info(() -> "Text index of the memories built: " + indexed + " memories indexed");
+        return true;
+    }
+
+    /**
      * Applies {@code changes} to a visible memory. The version grows by one when something
      * actually changed. Moving to LTM clears the expiry; moving to STM starts a new one.
      *
@@ -188,41 +351,76 @@ public class MemoryEngine {
         long now = clock.millis();
         byte[] key = key(id);
         MentionLinks mentions = links;
-        return store.write(txn -> {
-            Memory current = visibleOrPurged(txn, mentions, key, now);
-            if (current == null) {
-                return Optional.empty();
+        for (int attempt = 0; ; attempt++) {
+            // analyze the changed memory outside the write transaction; the write checks nothing changed meanwhile
+            byte[] seen = store.read(txn -> txn.get(RECORDS, key));
+            Changed planned = seen == null ? null : applyChanges(decode(seen), changes, now, stmTtlMs);
+            PreparedDocument indexed = planned == null || planned.changed().isEmpty() ? null
+                    : textIndex.prepare(planned.memory());
+            boolean lastAttempt = attempt + 1 >= UPDATE_ATTEMPTS;
+            Optional<Optional<UpdateOutcome>> outcome = store.write(txn -> {
+                byte[] stored = txn.get(RECORDS, key);
+                if (!Arrays.equals(stored, seen) && !lastAttempt) {
+                    return Optional.empty(); // changed since it was read: analyze again
+                }
+                Memory current = visibleOrPurged(txn, mentions, textIndex, key, now);
+                if (current == null) {
+                    return Optional.of(Optional.empty());
+                }
+                Changed change = applyChanges(current, changes, now, stmTtlMs);
+                if (change.changed().isEmpty()) {
+                    return Optional.of(Optional.of(new UpdateOutcome(id, current.namespace(), current.version(),
+                            List.of())));
+                }
+                Memory updated = change.memory();
+                txn.put(RECORDS, key, encode(updated));
+                // on the last attempt the memory may differ from what was analyzed: analyze it here
+                textIndex.put(txn, Arrays.equals(stored, seen) ? indexed : textIndex.prepare(updated));
+                if (mentions != null && change.changed().contains("text")) {
+                    linkMentions(mentions, txn, updated);
+                }
+                return Optional.of(Optional.of(new UpdateOutcome(id, updated.namespace(), updated.version(),
+                        List.copyOf(change.changed()))));
+            });
+            if (outcome.isPresent()) {
+                return outcome.get();
             }
-            List<String> changed = new ArrayList<>();
-            String content = current.content();
-            if (changes.content() != null && !changes.content().equals(content)) {
-                content = changes.content();
-                changed.add("text");
-            }
-            var metadata = current.metadata();
-            if (changes.metadata() != null && !changes.metadata().equals(metadata)) {
-                metadata = changes.metadata();
-                changed.add("metadata");
-            }
-            Layer layer = current.layer();
-            Long expiresAt = current.expiresAt();
-            if (changes.layer() != null && changes.layer() != layer) {
-                layer = changes.layer();
-                expiresAt = layer == Layer.STM ? now + stmTtlMs : null;
-                changed.add("layer");
-            }
-            if (changed.isEmpty()) {
-                return Optional.of(new UpdateOutcome(id, current.namespace(), current.version(), List.of()));
-            }
-            Memory updated = new Memory(id, current.namespace(), content, metadata, current.references(), layer,
-                    current.sessionId(), current.episodeId(), current.version() + 1, current.createdAt(), now, expiresAt,
-                    current.entities());
-            txn.put(RECORDS, key, encode(updated));
-            if (mentions != null && changed.contains("text")) {
-                linkMentions(mentions, txn, updated);
-            }
-            return Optional.of(new UpdateOutcome(id, updated.namespace(), updated.version(), List.copyOf(changed)));
-        });
+        }
+    }
+
+    /** A memory after changes, and what changed ({@code text}, {@code metadata}, {@code layer}). */
+    private record Changed(Memory memory, List<String> changed) {
+    }
+
+    /**
+     * {@code current} with {@code changes} applied: the version grows by one when something actually
+     * changed; moving to LTM clears the expiry, moving to STM starts a new one.
+     */
+    private static Changed applyChanges(Memory current, MemoryChanges changes, long now, long stmTtlMs) {
+        List<String> changed = new ArrayList<>();
+        String content = current.content();
+        if (changes.content() != null && !changes.content().equals(content)) {
+            content = changes.content();
+            changed.add("text");
+        }
+        var metadata = current.metadata();
+        if (changes.metadata() != null && !changes.metadata().equals(metadata)) {
+            metadata = changes.metadata();
+            changed.add("metadata");
+        }
+        Layer layer = current.layer();
+        Long expiresAt = current.expiresAt();
+        if (changes.layer() != null && changes.layer() != layer) {
+            layer = changes.layer();
+            expiresAt = layer == Layer.STM ? now + stmTtlMs : null;
+            changed.add("layer");
+        }
+        if (changed.isEmpty()) {
+            return new Changed(current, List.of());
+        }
+        return new Changed(new Memory(current.id(), current.namespace(), content, metadata, current.references(),
+                layer, current.sessionId(), current.episodeId(), current.version() + 1, current.createdAt(), now,
+                expiresAt, current.entities()), changed);
     }
 
     /**
@@ -238,7 +436,7 @@ public class MemoryEngine {
         byte[] key = key(id);
         MentionLinks mentions = links;
         return store.write(txn -> {
-            Memory current = visibleOrPurged(txn, mentions, key, now);
+            Memory current = visibleOrPurged(txn, mentions, textIndex, key, now);
             if (current == null) {
                 return DeleteOutcome.NOTHING;
             }
@@ -248,6 +446,7 @@ public class MemoryEngine {
                 txn.put(BACKUP, key, GSON.toJson(deleted).getBytes(StandardCharsets.UTF_8));
             }
             txn.delete(RECORDS, key);
+            textIndex.remove(txn, current.id());
             int cascaded = mentions == null ? 0 : mentions.unlink(txn, current.id(), current.namespace());
             return new DeleteOutcome(true, current.namespace(), backup, cascaded);
         });
@@ -280,7 +479,7 @@ public class MemoryEngine {
                 int deleted = 0;
                 for (byte[] key : expired) {
                     byte[] value = txn.get(RECORDS, key);
-                    if (value != null && purge(txn, mentions, decode(value), now)) {
+                    if (value != null && purge(txn, mentions, textIndex, decode(value), now)) {
                         deleted++;
                     }
                 }
@@ -292,12 +491,14 @@ public class MemoryEngine {
         }
     }
 
-    /** Deletes the memory and its links when it has expired; returns whether it had. */
-    private static boolean purge(WriteTxn txn, MentionLinks mentions, Memory memory, long now) {
+    /** Deletes the memory, its index entries and its links when it has expired; returns whether it had. */
+    private static boolean purge(WriteTxn txn, MentionLinks mentions, MemoryTextIndex textIndex, Memory memory,
+            long now) {
         if (!memory.isExpiredAt(now)) {
             return false;
         }
         txn.delete(RECORDS, key(memory.id()));
+        textIndex.remove(txn, memory.id());
         if (mentions != null) {
             mentions.unlink(txn, memory.id(), memory.namespace());
         }
@@ -305,13 +506,14 @@ public class MemoryEngine {
     }
 
     /** The memory when it is visible; an expired one is deleted here, with its links, and is null. */
-    private static Memory visibleOrPurged(WriteTxn txn, MentionLinks mentions, byte[] key, long now) {
+    private static Memory visibleOrPurged(WriteTxn txn, MentionLinks mentions, MemoryTextIndex textIndex, byte[] key,
+            long now) {
         byte[] value = txn.get(RECORDS, key);
         if (value == null) {
             return null;
         }
         Memory memory = decode(value);
-        return purge(txn, mentions, memory, now) ? null : memory;
+        return purge(txn, mentions, textIndex, memory, now) ? null : memory;
     }
 
     private static boolean passes(Memory memory, SearchQuery query, long now) {
@@ -321,7 +523,9 @@ public class MemoryEngine {
                 && (query.sessionId() == null || query.sessionId().equals(memory.sessionId()))
                 && (query.episodeId() == null || query.episodeId().equals(memory.episodeId()))
                 && (query.from() == null || memory.createdAt() >= query.from())
-                && (query.to() == null || memory.createdAt() <= query.to());
+                && (query.to() == null || memory.createdAt() <= query.to())
+                && (query.tags().isEmpty() || MemoryTextIndex.tags(memory).containsAll(
+                        query.tags().stream().map(MemoryTextIndex::normalTag).toList()));
     }
 
     // one unreadable record must not make every search fail

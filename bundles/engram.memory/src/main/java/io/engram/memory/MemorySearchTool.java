@@ -9,6 +9,7 @@ import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolAnnotations;
 import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
+import io.engram.text.index.TextHit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,7 @@ public class MemorySearchTool extends AbstractTool {
               "properties": {
                 "q": {
                   "type": "string",
-                  "description": "Words to look for. Code identifiers match whole and by parts (parseJsonFile also matches \\"json\\"). Leave empty to list the newest memories."
+                  "description": "Words to look for: any may match, rarer and repeated words weigh more; word forms match (\\"caching\\" finds \\"cache\\"). \\"quoted words\\" must occur together in that order; pars* matches words starting with pars. Code identifiers match whole and by parts (parseJsonFile also matches \\"json\\"). Leave empty to list the newest memories."
                 },
                 "limit": {
                   "type": "integer",
@@ -63,6 +64,16 @@ public class MemorySearchTool extends AbstractTool {
                 "namespace": {
                   "type": "string",
                   "description": "Search only this namespace (a workspace, or \\"global\\"). Leave it out to search the current workspace and global."
+                },
+                "tags": {
+                  "type": "array",
+                  "items": {"type": "string"},
+                  "description": "Only memories whose metadata tags include every one of these (any case)."
+                },
+                "explain": {
+                  "type": "boolean",
+                  "default": false,
+                  "description": "Also say, per result, what each matched word contributed to its score."
                 }
               }
             }
@@ -106,7 +117,22 @@ public class MemorySearchTool extends AbstractTool {
                         "type": "object",
                         "description": "Why the memory matched.",
                         "properties": {
-                          "matchedTerms": {"type": "array", "items": {"type": "string"}}
+                          "matchedTerms": {"type": "array", "items": {"type": "string"}, "description": "The indexed words it matched (stemmed: \\"caching\\" shows as \\"cache\\")."},
+                          "terms": {
+                            "type": "array",
+                            "description": "With explain: each matched word's part of the score (BM25F), largest first.",
+                            "items": {
+                              "type": "object",
+                              "properties": {
+                                "term": {"type": "string"},
+                                "clause": {"type": "string", "enum": ["word", "phrase", "prefix"]},
+                                "fields": {"type": "object", "description": "Occurrences per field: content, metadata, entities."},
+                                "idf": {"type": "number", "description": "How rare the word is among the searched memories."},
+                                "score": {"type": "number"}
+                              },
+                              "required": ["term", "clause", "fields", "idf", "score"]
+                            }
+                          }
                         },
                         "required": ["matchedTerms"]
                       }
@@ -114,12 +140,13 @@ public class MemorySearchTool extends AbstractTool {
                     "required": ["id", "namespace", "score", "layer", "content", "created_at", "updated_at", "version"]
                   }
                 },
-                "total": {"type": "integer", "description": "How many memories matched in all, before the limit (every page together)."},
+                "total": {"type": "integer", "description": "How many memories matched in all, before the limit (every page together); at least this many when totalExact is false."},
+                "totalExact": {"type": "boolean", "description": "False when counting stopped early (a very common word): total is then a lower bound."},
                 "tookMs": {"type": "integer"},
                 "truncated": {"type": "boolean", "description": "Present and true when this page stopped early to stay within the response size budget; continue with nextCursor."},
                 "nextCursor": {"type": "string", "description": "Present when more results remain: pass it as cursor to get them."}
               },
-              "required": ["results", "total", "tookMs"]
+              "required": ["results", "total", "totalExact", "tookMs"]
             }
             """;
 
@@ -158,14 +185,17 @@ public class MemorySearchTool extends AbstractTool {
                 MemoryArguments.optText(arguments, "episode"),
                 from,
                 to,
-                namespaces(arguments, context));
+                namespaces(arguments, context),
+                tags(arguments),
+                null);
+        boolean explain = arguments.optBoolean("explain", false);
         SearchQuery query = first.after(SearchCursor.read(first, MemoryArguments.optText(arguments, "cursor")));
         SearchResult found = memory.search(query);
         List<Map<String, Object>> results = new ArrayList<>(found.hits().size());
         int used = 0;
         boolean truncated = false;
         for (SearchHit hit : found.hits()) {
-            Map<String, Object> described = describe(hit);
+            Map<String, Object> described = describe(hit, explain);
             int size = GSON.toJson(described).length() + 1;
             // the first result is always given whole, however long, so paging always moves on
             if (!results.isEmpty() && used + size > settings.responseBudgetChars()) {
@@ -177,7 +207,8 @@ public class MemorySearchTool extends AbstractTool {
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("results", results);
-        result.put("total", (long) found.total());
+        result.put("total", found.total());
+        result.put("totalExact", found.totalExact());
         result.put("tookMs", (System.nanoTime() - started) / 1_000_000);
         if (truncated) {
             result.put("truncated", true);
@@ -194,7 +225,26 @@ public class MemorySearchTool extends AbstractTool {
         return named != null ? Set.of(named) : Set.copyOf(List.of(context.namespace(), ToolContext.GLOBAL_NAMESPACE));
     }
 
-    private static Map<String, Object> describe(SearchHit hit) {
+    /** The {@code tags} argument: distinct non-blank strings. */
+    private static Set<String> tags(Arguments arguments) {
+        List<Object> listed = arguments.optList("tags");
+        if (listed == null) {
+            return Set.of();
+        }
+        Set<String> tags = new java.util.LinkedHashSet<>();
+        for (Object tag : listed) {
+            if (!(tag instanceof String text)) {
+                throw new InvalidArgumentException("tags", "must be an array of strings, got an item of type "
+                        + Arguments.jsonType(tag));
+            }
+            if (!text.isBlank()) {
+                tags.add(text);
+            }
+        }
+        return tags;
+    }
+
+    private static Map<String, Object> describe(SearchHit hit, boolean explain) {
         Memory found = hit.memory();
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", found.id());
@@ -221,7 +271,22 @@ public class MemorySearchTool extends AbstractTool {
             result.put("docRefs", docRefs);
         }
         if (!hit.matchedTerms().isEmpty()) {
-            result.put("explain", Map.of("matchedTerms", hit.matchedTerms()));
+            Map<String, Object> why = new LinkedHashMap<>();
+            why.put("matchedTerms", hit.matchedTerms());
+            if (explain) {
+                List<Map<String, Object>> terms = new ArrayList<>();
+                for (TextHit.TermMatch match : hit.terms()) {
+                    Map<String, Object> term = new LinkedHashMap<>();
+                    term.put("term", match.term());
+                    term.put("clause", match.clause());
+                    term.put("fields", match.frequency());
+                    term.put("idf", match.idf());
+                    term.put("score", match.score());
+                    terms.add(term);
+                }
+                why.put("terms", terms);
+            }
+            result.put("explain", why);
         }
         return result;
     }

@@ -58,6 +58,17 @@ public class MemoryService extends MemoryEngine {
         @AttributeDefinition(description = "The most characters of results one memory_search answer holds;"
                 + " a page that reaches it stops early with truncated: true and a nextCursor")
         int responseBudgetChars() default 8_000;
+
+        @AttributeDefinition(description = "Weight of a word found in a memory's content when ranking memory_search"
+                + " results (BM25F field boost)")
+        double searchBoostContent() default 1.0;
+
+        @AttributeDefinition(description = "Weight of a word found in a memory's metadata values")
+        double searchBoostMetadata() default 0.5;
+
+        @AttributeDefinition(description = "Weight of a word found in the names of the entities a memory was"
+                + " linked to with memory_add's entities")
+        double searchBoostEntities() default 1.0;
     }
 
     /** The one place the settings are checked. */
@@ -66,7 +77,10 @@ public class MemoryService extends MemoryEngine {
             .atLeast("searchDefaultLimit", 1)
             .atLeast("searchMaxLimit", 1)
             .atLeast("searchMaxLimit", "searchDefaultLimit")
-            .atLeast("responseBudgetChars", 200);
+            .atLeast("responseBudgetChars", 200)
+            .atLeast("searchBoostContent", 0)
+            .atLeast("searchBoostMetadata", 0)
+            .atLeast("searchBoostEntities", 0);
 
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
@@ -100,6 +114,9 @@ public class MemoryService extends MemoryEngine {
         this.storage = storage;
         this.configFile = configFile;
         modified(config, properties);
+        // off the handshake: build the text index if the store has memories it lacks (first start on
+        // older data, a new analyzer, a build a stopped process left half done)
+        sweeper.execute(this::indexOrLater);
         sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_INTERVAL_MS, SWEEP_INTERVAL_MS, TimeUnit.MILLISECONDS);
     }
 
@@ -136,8 +153,23 @@ public class MemoryService extends MemoryEngine {
         sweeper.shutdown(); // a sweep under way ends with its transaction
     }
 
-    /** Deletes expired memories with their links, so that an expired memory stops counting as a mention. */
+    /** Builds the text index when it is missing; a store that is not open yet is tried again at the next sweep. */
+    private void indexOrLater() {
+        try {
+            ensureIndex();
+        } catch (StoreException e) {
+            LOG.log(Level.FINE, "Text index not checked: storage unavailable; trying again later", e);
+        } catch (RuntimeException e) {
+            LOG.log(sweeper.isShutdown() ? Level.FINE : Level.WARNING, "Building the text index failed", e);
+        }
+    }
+
+    /**
+     * Deletes expired memories with their links, so that an expired memory stops counting as a mention;
+     * first makes sure the text index is built.
+     */
     private void sweep() {
+        indexOrLater();
         try {
             int purged = purgeExpired();
             if (purged > 0) {
@@ -155,7 +187,8 @@ public class MemoryService extends MemoryEngine {
         Config checked = SETTINGS.read(config, properties, this.config);
         this.config = checked;
         MemorySettings settings = new MemorySettings(checked.stmTtlMs(), checked.searchDefaultLimit(),
-                checked.searchMaxLimit(), checked.responseBudgetChars());
+                checked.searchMaxLimit(), checked.responseBudgetChars(), checked.searchBoostContent(),
+                checked.searchBoostMetadata(), checked.searchBoostEntities());
         applySettings(settings);
         configFile.modified(properties);
         LOG.fine(() -> "Memory settings in force: " + settings);

@@ -7,13 +7,28 @@ package io.engram.memory;
  * @param searchDefaultLimit  results a search returns when the caller gives no limit
  * @param searchMaxLimit      the largest limit a caller may ask for
  * @param responseBudgetChars how many characters of results one search answer holds at most
+ * @param boostContent        weight of a match in a memory's content
+ * @param boostMetadata       weight of a match in its metadata values
+ * @param boostEntities       weight of a match in the entity names it was linked to
  */
-public record MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit, int responseBudgetChars) {
+public record MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit, int responseBudgetChars,
+        double boostContent, double boostMetadata, double boostEntities) {
 
-    public static final MemorySettings DEFAULTS = new MemorySettings(3_600_000L, 10, 100, 8_000);
+    public static final MemorySettings DEFAULTS = new MemorySettings(3_600_000L, 10, 100, 8_000, 1.0, 0.5, 1.0);
 
-    /** Settings with the default response budget. */
+    /** Settings with the default field weights. */
+    public MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit, int responseBudgetChars) {
+        this(stmTtlMs, searchDefaultLimit, searchMaxLimit, responseBudgetChars, DEFAULTS.boostContent(),
+                DEFAULTS.boostMetadata(), DEFAULTS.boostEntities());
+    }
+
+    /** Settings with the default response budget and field weights. */
     public MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit) {
         this(stmTtlMs, searchDefaultLimit, searchMaxLimit, DEFAULTS.responseBudgetChars());
+    }
+
+    /** The field weights in {@link MemoryTextIndex#FIELDS} order. */
+    double[] fieldBoosts() {
+        return new double[] {boostContent, boostMetadata, boostEntities};
     }
 }

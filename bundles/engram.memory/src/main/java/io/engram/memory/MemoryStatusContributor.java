@@ -18,7 +18,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * The {@code memory} section of {@code system_status}: how many short-term and long-term
- * memories are visible now. The counts are left out while the store is not open, because a
+ * memories are visible now, and the state of their text index ({@code text_index}: {@code state}
+ * ready, building or absent, and the {@code documents} it holds). The counts are left out while the store is not open, because a
  * status request must not wait for storage.
  */
 @Component(service = StatusContributor.class)
@@ -58,19 +59,14 @@ public class MemoryStatusContributor implements StatusContributor {
             return status;
         }
         try {
-            // Two full scans of memory.records: fine for thousands of memories; a counter
-            // keyspace kept by the engine's writes is the scalable way.
-            status.put("stm_count", visible(Layer.STM));
-            status.put("ltm_count", visible(Layer.LTM));
+            status.put("stm_count", memory.countVisible(Layer.STM));
+            status.put("ltm_count", memory.countVisible(Layer.LTM));
+            status.put("text_index", memory.indexStatus());
         } catch (StoreException e) {
             // the store closed between the check and the scan: report what the check would have
             LOG.log(Level.FINE, "Memory counts unavailable", e);
             status.clear();
         }
         return status;
-    }
-
-    private long visible(Layer layer) {
-        return memory.search(new SearchQuery(null, 1, layer, null, null, null, null)).total();
     }
 }

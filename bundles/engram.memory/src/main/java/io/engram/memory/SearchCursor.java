@@ -80,6 +80,7 @@ final class SearchCursor {
         return Objects.hash(query.text() == null ? "" : query.text().strip(),
                 query.layer() == null ? null : query.layer().name(), query.sessionId(), query.episodeId(),
                 query.from(), query.to(),
-                query.namespaces() == null ? null : String.join("\n", new TreeSet<>(query.namespaces())));
+                query.namespaces() == null ? null : String.join("\n", new TreeSet<>(query.namespaces())),
+                query.tags().isEmpty() ? null : String.join("\n", new TreeSet<>(query.tags())));
     }
 }

@@ -1,7 +1,16 @@
 package io.engram.memory;
 
+import io.engram.text.index.TextHit;
 import java.util.List;
 
-/** One found memory with its relevance score and the query terms it matched. */
-public record SearchHit(Memory memory, double score, List<String> matchedTerms) {
+/**
+ * One found memory with its relevance score and the query terms it matched.
+ *
+ * @param terms what each matched term contributed (BM25F), best first; empty when found without the index
+ */
+public record SearchHit(Memory memory, double score, List<String> matchedTerms, List<TextHit.TermMatch> terms) {
+
+    public SearchHit(Memory memory, double score, List<String> matchedTerms) {
+        this(memory, score, matchedTerms, List.of());
+    }
 }

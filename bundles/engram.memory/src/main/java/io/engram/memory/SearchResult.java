@@ -4,7 +4,12 @@ import java.util.List;
 
 /**
  * The best hits of a search after its position, at most its limit; how many memories matched in all
- * (every page together); and whether more hits are ranked after those returned.
+ * (every page together: exact when {@code totalExact}, else at least that many); and whether more hits
+ * are ranked after those returned.
  */
-public record SearchResult(List<SearchHit> hits, int total, boolean more) {
+public record SearchResult(List<SearchHit> hits, long total, boolean totalExact, boolean more) {
+
+    public SearchResult(List<SearchHit> hits, long total, boolean more) {
+        this(hits, total, true, more);
+    }
 }

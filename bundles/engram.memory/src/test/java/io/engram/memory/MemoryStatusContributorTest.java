@@ -45,7 +45,9 @@ class MemoryStatusContributorTest {
     @Test
     void countsVisibleMemoriesPerLayer() {
         assertEquals("memory", contributor.section());
-        assertEquals(Map.of("stm_count", 0L, "ltm_count", 0L), contributor.status());
+        assertEquals(Map.of("stm_count", 0L, "ltm_count", 0L,
+                "text_index", Map.of("state", "absent", "documents", 0L)), contributor.status(),
+                "no index before the first memory of a new store");
 
         add("a", Layer.STM);
         add("b", Layer.STM);
@@ -54,10 +56,17 @@ class MemoryStatusContributorTest {
         engine.add(new NewMemory("f", null, null, Layer.STM, null, null, "/work/project-b"));
         String deleted = engine.add(new NewMemory("d", null, null, Layer.LTM, null, null)).id();
         engine.delete(deleted, false);
-        assertEquals(Map.of("stm_count", 3L, "ltm_count", 2L), contributor.status(), "totals of every namespace");
+        assertEquals(Map.of("stm_count", 3L, "ltm_count", 2L,
+                "text_index", Map.of("state", "ready", "documents", 5L)), contributor.status(),
+                "totals of every namespace");
 
         clock.advance(MemorySettings.DEFAULTS.stmTtlMs());
-        assertEquals(Map.of("stm_count", 0L, "ltm_count", 2L), contributor.status(), "expired memories are gone");
+        assertEquals(Map.of("stm_count", 0L, "ltm_count", 2L,
+                "text_index", Map.of("state", "ready", "documents", 5L)), contributor.status(),
+                "expired memories are not counted, though still indexed until the sweep deletes them");
+        engine.purgeExpired();
+        assertEquals(Map.of("stm_count", 0L, "ltm_count", 2L,
+                "text_index", Map.of("state", "ready", "documents", 2L)), contributor.status());
     }
 
     @Test

@@ -114,7 +114,22 @@ class MemoryToolsTest {
         assertEquals(Map.of("tags", List.of("storage"), "priority", 2L), hit.get("metadata"));
         assertEquals(List.of(Map.of("docId", "doc-7", "chunkId", "c1", "score", 0.8), Map.of("docId", "d2")),
                 hit.get("docRefs"));
-        assertEquals(Map.of("matchedTerms", List.of("lmdb", "memories")), hit.get("explain"));
+        // indexed words are stemmed: "memories" is found as "memory"
+        assertEquals(Map.of("matchedTerms", List.of("lmdb", "memory")), hit.get("explain"));
+        assertEquals(true, found.get("totalExact"));
+
+        Map<String, Object> tagged = call(search, args("q", "lmdb", "tags", List.of("STORAGE"), "explain", true));
+        assertEquals(1L, tagged.get("total"), "tags match in any case");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> why = (Map<String, Object>) ((List<Map<String, Object>>) tagged.get("results")).get(0)
+                .get("explain");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> lmdb = ((List<Map<String, Object>>) why.get("terms")).get(0);
+        assertEquals("lmdb", lmdb.get("term"));
+        assertEquals("word", lmdb.get("clause"));
+        assertEquals(Map.of("content", 1), lmdb.get("fields"));
+        assertEquals(0L, call(search, args("q", "lmdb", "tags", List.of("storage", "other"))).get("total"),
+                "every tag must be present");
         assertTrue((Double) hit.get("score") > 0);
 
         Map<String, Object> updated = call(update, args("id", id, "content", "Engram stores memories in LMDB files",

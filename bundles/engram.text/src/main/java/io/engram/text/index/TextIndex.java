@@ -135,6 +135,42 @@ public final class TextIndex {
         return generation == null ? null : new Search(generation, txn, query).run();
     }
 
+    /**
+     * How many documents of {@code partitions} (null: all) carry {@code keyword} and have not expired at
+     * {@code now}, counted exactly from the keyword's postings; null when the index cannot answer.
+     */
+    public Long count(ReadTxn txn, java.util.Set<String> partitions, String keyword, long now) {
+        Generation generation = searchedGeneration(txn);
+        if (generation == null) {
+            return null;
+        }
+        List<String> searched = new ArrayList<>();
+        if (partitions != null) {
+            searched.addAll(partitions);
+        } else {
+            txn.scan(generation.stats, null, (key, value) -> {
+                searched.add(new String(key, StandardCharsets.UTF_8));
+                return true;
+            });
+        }
+        long count = 0;
+        for (String partition : searched) {
+            byte[] prefix = Generation.postingPrefix(Generation.termKey(partition, keywordTerm(keyword)));
+            PostingCursor postings = new PostingCursor(txn, generation.post, prefix);
+            for (long doc = postings.doc(); doc != PostingCursor.END; doc = postings.next()) {
+                if ((postings.flags() & PostingBlock.EXPIRES) == 0) {
+                    count++;
+                } else {
+                    DocRecord record = generation.record(txn, doc);
+                    if (record != null && !record.isExpiredAt(now)) {
+                        count++;
+                    }
+                }
+            }
+        }
+        return count;
+    }
+
     /** Documents in the active generation (0 when none is active). */
     public long documents(ReadTxn txn) {
         Generation generation = searchedGeneration(txn);
