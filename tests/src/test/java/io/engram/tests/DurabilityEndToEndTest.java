@@ -48,6 +48,14 @@ class DurabilityEndToEndTest {
         int ackedAtKill = acknowledged.size();
         try (McpProcess restarted = McpProcess.start(data)) {
             restarted.initialize("2025-11-25");
+            // the search index was written in the memories' own transactions: after the kill it is
+            // ready at once and holds exactly the memories the store holds (acknowledged or not)
+            JsonObject memory = SearchIndexEndToEndTest.memoryStatus(restarted);
+            JsonObject index = memory.getAsJsonObject("text_index");
+            assertEquals("ready", index.get("state").getAsString());
+            long stored = memory.get("stm_count").getAsLong() + memory.get("ltm_count").getAsLong();
+            assertEquals(stored, index.get("documents").getAsLong());
+            assertTrue(stored >= acknowledged.size(), stored + " stored, " + acknowledged.size() + " acknowledged");
             for (Map.Entry<Integer, String> write : acknowledged.entrySet()) {
                 JsonObject found = restarted.callToolOk("memory_search",
                         Map.of("q", Words.of(write.getKey()), "limit", 1));

@@ -93,21 +93,6 @@ class InFrameworkTest {
         assertTrue(client.toolNames().containsAll(KnowledgeGraphEndToEndTest.KG_TOOLS));
     }
 
-    /** The engram.text bundle jar, built by the reactor before this module (not in engram.jar yet). */
-    private static Path textBundle() throws java.io.IOException {
-        Path target = Path.of("../bundles/engram.text/target");
-        try (java.nio.file.DirectoryStream<Path> jars = java.nio.file.Files.newDirectoryStream(target,
-                "engram.text-*.jar")) {
-            for (Path jar : jars) {
-                String name = jar.getFileName().toString();
-                if (!name.endsWith("-sources.jar") && !name.endsWith("-tests.jar")) {
-                    return jar;
-                }
-            }
-        }
-        throw new IllegalStateException("engram.text not built in " + target.toAbsolutePath());
-    }
-
     /** The terms of {@code tokens}, a List of io.engram.text.Token from the bundle's class loader. */
     private static java.util.List<String> terms(Object tokens) throws Exception {
         java.util.List<String> terms = new java.util.ArrayList<>();
@@ -119,10 +104,10 @@ class InFrameworkTest {
 
     @Test
     void theTextAnalyzerRunsInsideItsBundleOnItsOwnCopyOfLucene() throws Exception {
-        Bundle text = host.framework().getBundleContext().installBundle(textBundle().toUri().toString());
-        text.start();
+        Bundle text = bundle("engram.text");
         assertEquals(Bundle.ACTIVE, text.getState());
-        assertEquals("io.engram.text;version=\"0.1.0\"", text.getHeaders().get("Export-Package"), "only the API");
+        assertEquals("io.engram.text;version=\"0.1.0\",io.engram.text.index;version=\"0.1.0\";uses:=\"io.engram.api.store,io.engram.text\"",
+                text.getHeaders().get("Export-Package"), "only the API: the analyzer and the index");
         assertFalse(text.getHeaders().get("Import-Package").contains("org.apache.lucene"), "Lucene is inside");
 
         Class<?> analyzerClass = text.loadClass("io.engram.text.TextAnalyzer");
@@ -152,12 +137,10 @@ class InFrameworkTest {
     }
 
     @Test
-    void aBundleImportingTheTextApiIsWiredToTheTextBundle() throws Exception {
+    void aPluginImportingTheTextApiIsWiredToTheTextBundle() throws Exception {
         assertFalse(client.toolNames().contains("terms")); // a client that never listed is not told of changes
-        Bundle text = host.framework().getBundleContext().installBundle(textBundle().toUri().toString());
         Path built = PluginJars.build("text_user", data.resolve("built"), Map.of());
         Bundle user = host.framework().getBundleContext().installBundle(built.toUri().toString());
-        text.start();
         user.start();
         assertTrue(user.getHeaders().get("Import-Package").contains("io.engram.text;version=\"[0.1,"),
                 user.getHeaders().get("Import-Package"));

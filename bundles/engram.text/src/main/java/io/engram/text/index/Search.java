@@ -265,18 +265,30 @@ final class Search {
             TermCursor cursor = new TermCursor(term, new PostingCursor(txn, generation.post, prefix), frequency);
             (term.required ? required : optional).add(cursor);
         }
-        if (!required.isEmpty()) {
+        boolean requiredText = required.stream().anyMatch(cursor -> !cursor.term.keyword);
+        if (requiredText) {
             conjunction(required, optional, phrases);
-        } else if (!optional.isEmpty()) {
-            maxScore(optional, phrases);
+        } else if (optional.isEmpty()) {
+            return;
+        } else if (!required.isEmpty() && minFrequency(required) <= optional.stream().mapToLong(c -> c.frequency).sum()) {
+            // a rare filter (a session, an episode): walk its documents and score those with a word
+            conjunction(required, optional, phrases);
+        } else {
+            // a common filter (a layer): walk the words, checking the filter for each candidate
+            maxScore(optional, required, phrases);
         }
+    }
+
+    private static long minFrequency(List<TermCursor> cursors) {
+        return cursors.stream().mapToLong(cursor -> cursor.frequency).min().orElse(Long.MAX_VALUE);
     }
 
     private double threshold() {
         return heap.size() >= capacity ? heap.peek().score() : Double.NEGATIVE_INFINITY;
     }
 
-    private void maxScore(List<TermCursor> cursors, List<List<Token>> phrases) {
+    /** MaxScore over {@code cursors}; a document must also be in every one of {@code filters}. */
+    private void maxScore(List<TermCursor> cursors, List<TermCursor> filters, List<List<Token>> phrases) {
         cursors.sort(Comparator.comparingDouble(cursor -> cursor.term.upperBound));
         int n = cursors.size();
         double[] boundBelow = new double[n + 1]; // boundBelow[i]: summed bounds of cursors 0..i-1
@@ -299,6 +311,15 @@ final class Search {
             }
             if (doc == PostingCursor.END) {
                 return;
+            }
+            if (!inAll(filters, doc)) {
+                for (int i = firstEssential; i < n; i++) {
+                    TermCursor cursor = cursors.get(i);
+                    if (cursor.postings.doc() == doc) {
+                        cursor.postings.next();
+                    }
+                }
+                continue;
             }
             double score = 0;
             int flags = 0;
@@ -333,7 +354,21 @@ final class Search {
         }
     }
 
+    private static boolean inAll(List<TermCursor> filters, long doc) {
+        for (TermCursor filter : filters) {
+            if (filter.postings.advance(doc) != doc) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The documents in every required list, scored with the optional words too; when every required list
+     * is a keyword, only documents with at least one optional word count.
+     */
     private void conjunction(List<TermCursor> required, List<TermCursor> optional, List<List<Token>> phrases) {
+        boolean needsWord = required.stream().allMatch(cursor -> cursor.term.keyword);
         required.sort(Comparator.comparingLong(cursor -> cursor.frequency));
         List<TermCursor> all = new ArrayList<>(required);
         all.addAll(optional);
@@ -354,12 +389,16 @@ final class Search {
                 score += score(cursor);
                 flags |= cursor.postings.flags();
             }
+            boolean worded = !needsWord;
             for (TermCursor cursor : optional) {
                 if (cursor.postings.advance(doc) == doc) {
                     score += score(cursor);
+                    worded = true;
                 }
             }
-            consider(doc, score, flags, all, phrases);
+            if (worded) {
+                consider(doc, score, flags, all, phrases);
+            }
             doc = lead.next();
         }
     }

@@ -196,6 +196,22 @@ class TextIndexTest {
     }
 
     @Test
+    void aFilterNeverAdmitsADocumentWithoutAQueryWord() {
+        for (int i = 0; i < 60; i++) {
+            // "common" on every document: the layer filter is common, the session filter rare
+            put(new IndexDocument("f" + i, "p", List.of(i % 3 == 0 ? "lmdb storage notes" : "gradle build notes"),
+                    i < 4 ? Set.of("layer:STM", "session:s1") : Set.of("layer:STM"), i, 0));
+        }
+        for (String filter : List.of("layer:STM", "session:s1")) {
+            TextResult found = search(new TextQuery("lmdb", null, Set.of(filter), null, null, NOW, null, 100, null,
+                    false));
+            int expected = filter.startsWith("layer") ? 20 : 2; // f0, f3
+            assertEquals(expected, found.total(), filter);
+            assertTrue(found.hits().stream().allMatch(hit -> Integer.parseInt(hit.id().substring(1)) % 3 == 0), filter);
+        }
+    }
+
+    @Test
     void blankTextListsNewestFirstAcrossPartitionsWithPaging() {
         for (int i = 0; i < 150; i++) {
             put(doc("n" + i, i % 2 == 0 ? "a" : "b", "note " + i, null, 1000 + i));
