@@ -142,9 +142,14 @@ class McpClient {
 
     /** Sends a raw line (it must not contain a newline). */
     synchronized void sendLine(String line) throws IOException {
-        toServer.write(line.getBytes(StandardCharsets.UTF_8));
-        toServer.write('\n');
-        toServer.flush();
+        try {
+            toServer.write(line.getBytes(StandardCharsets.UTF_8));
+            toServer.write('\n');
+            toServer.flush();
+        } catch (IOException e) {
+            // the server is gone: say what it printed, which usually says why
+            throw new IOException(e.getMessage() + "; the server's stderr:\n" + stderr(), e);
+        }
     }
 
     /** Sends raw bytes as they are, under the same lock as whole lines. */

@@ -179,7 +179,7 @@ public class MemoryEngine {
                 Memory memory = value == null ? null : decodeOrSkip(key(hit.id()), value);
                 if (memory != null) {
                     List<String> matched = hit.matches().stream().map(TextHit.TermMatch::term).distinct().toList();
-                    hits.add(new SearchHit(memory, hit.score(), matched, hit.matches()));
+                    hits.add(new SearchHit(memory, hit.score(), matched, hit.matches(), hit.doc()));
                 }
             }
             return new SearchResult(List.copyOf(hits), found.total(), found.totalExact(), found.more());

@@ -92,7 +92,7 @@ final class MemoryTextIndex {
         }
         SearchPosition after = query.after();
         TextQuery.Position position = after == null ? null
-                : new TextQuery.Position(after.score(), after.createdAt(), after.id());
+                : new TextQuery.Position(after.score(), after.createdAt(), after.id(), after.indexDoc());
         return index.search(txn, new TextQuery(query.text(), query.namespaces(), keywords, query.from(), query.to(), now,
                 boosts, query.limit(), position, true));
     }

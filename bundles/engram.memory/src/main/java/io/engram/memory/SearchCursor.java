@@ -33,6 +33,7 @@ final class SearchCursor {
             out.writeDouble(position.score());
             out.writeLong(position.createdAt());
             out.writeUTF(position.id());
+            out.writeLong(position.indexDoc());
         } catch (IOException e) {
             throw new IllegalStateException(e); // not on a byte array
         }
@@ -60,7 +61,7 @@ final class SearchCursor {
                         + " filters; pass the nextCursor of the previous answer with the same arguments, or leave it"
                         + " out to start over");
             }
-            SearchPosition position = new SearchPosition(in.readDouble(), in.readLong(), in.readUTF());
+            SearchPosition position = new SearchPosition(in.readDouble(), in.readLong(), in.readUTF(), in.readLong());
             if (in.available() > 0) {
                 throw new IOException("trailing bytes");
             }

@@ -108,11 +108,53 @@ final class DocRecord {
         }
     }
 
+    boolean hasKeyword(String wanted) {
+        boolean[] has = {false};
+        visitTerms((term, keyword, positions) -> has[0] |= keyword && term.equals(wanted));
+        return has[0];
+    }
+
     /** The keywords and terms it has postings for. */
     List<String> postingTerms() {
         List<String> terms = new ArrayList<>();
         visitTerms((term, keyword, positions) -> terms.add(keyword ? TextIndex.keywordTerm(term) : term));
         return terms;
+    }
+
+    /** Its postings: each posting-list name (term or keyword) with the payload it has there. */
+    void visitPostings(PostingVisitor visitor) {
+        int[] lengths = lengths();
+        int expires = expiresAt != 0 ? PostingBlock.EXPIRES : 0;
+        byte[] keywordPayload = {(byte) expires};
+        visitTerms((term, keyword, positions) -> {
+            if (keyword) {
+                visitor.visit(TextIndex.keywordTerm(term), keywordPayload);
+                return;
+            }
+            visitor.visit(term, payload(positions, lengths, expires));
+        });
+    }
+
+    /** The payload of a term with these positions per field (see {@link PostingBlock}). */
+    static byte[] payload(int[][] positions, int[] lengths, int expires) {
+        int mask = 0;
+        for (int field = 0; field < positions.length; field++) {
+            if (positions[field] != null) {
+                mask |= 1 << field;
+            }
+        }
+        Bytes out = new Bytes(16).put(mask | expires);
+        for (int field = 0; field < positions.length; field++) {
+            if (positions[field] != null) {
+                out.varint(positions[field].length);
+                out.put(Norms.encode(lengths[field]));
+            }
+        }
+        return out.toArray();
+    }
+
+    interface PostingVisitor {
+        void visit(String postingTerm, byte[] payload);
     }
 
     interface TermVisitor {

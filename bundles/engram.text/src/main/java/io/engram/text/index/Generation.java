@@ -2,8 +2,12 @@ package io.engram.text.index;
 
 import io.engram.api.store.ReadTxn;
 import io.engram.api.store.WriteTxn;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** One generation of a {@link TextIndex}: its keyspaces, and storing and removing documents in them. */
 final class Generation {
@@ -16,6 +20,14 @@ final class Generation {
     final String ids;
     final String recent;
     final String stats;
+    final String pending;
+
+    /**
+     * Documents stored but not yet in the posting lists: their postings are written in one go when this
+     * many have gathered, so a word common to many memories has its block rewritten once per batch rather
+     * than once per memory. Searches score the pending documents from their records.
+     */
+    static final int MERGE_AT = 128;
 
     Generation(TextIndex index, int number) {
         this.index = index;
@@ -26,10 +38,11 @@ final class Generation {
         this.ids = index.keyspace(number, "ids");
         this.recent = index.keyspace(number, "recent");
         this.stats = index.keyspace(number, "stats");
+        this.pending = index.keyspace(number, "pending");
     }
 
     List<String> keyspaces() {
-        return List.of(post, terms, docs, ids, recent, stats);
+        return List.of(post, terms, docs, ids, recent, stats, pending);
     }
 
     void put(WriteTxn txn, PreparedDocument document) {
@@ -43,16 +56,55 @@ final class Generation {
             doc = nextDoc(txn);
             txn.put(ids, idKey, new Bytes(8).longBE(doc).toArray());
         }
-        for (Map.Entry<String, PreparedDocument.Occurrences> term : document.terms.entrySet()) {
-            addPosting(txn, document.partition, term.getKey(), doc, document.payload(term.getValue()));
-        }
-        byte[] keywordPayload = document.keywordPayload();
-        for (String keyword : document.keywords) {
-            addPosting(txn, document.partition, TextIndex.keywordTerm(keyword), doc, keywordPayload);
-        }
         txn.put(docs, docKey(doc), DocRecord.encode(document));
         txn.put(recent, recentKey(document.partition, document.time, document.id), docKey(doc));
+        txn.put(pending, pendingKey(document.partition, doc), new byte[0]);
         changeStats(txn, document.partition, 1, document.lengths);
+        if (txn.count(pending) >= MERGE_AT) {
+            mergePending(txn);
+        }
+    }
+
+    /** Writes the postings of every pending document, a block read and written once per term. */
+    void mergePending(WriteTxn txn) {
+        List<byte[]> keys = new ArrayList<>();
+        txn.scan(pending, null, (key, value) -> {
+            keys.add(key);
+            return true;
+        });
+        Map<byte[], List<Postings.Entry>> byTerm = new TreeMap<>(Arrays::compareUnsigned);
+        for (byte[] key : keys) {
+            long doc = Bytes.readLongBE(key, key.length - 8);
+            DocRecord record = record(txn, doc);
+            if (record == null) {
+                continue;
+            }
+            record.visitPostings((term, payload) -> byTerm
+                    .computeIfAbsent(termKey(record.partition, term), t -> new ArrayList<>())
+                    .add(new Postings.Entry(doc, payload)));
+        }
+        for (Map.Entry<byte[], List<Postings.Entry>> term : byTerm.entrySet()) {
+            List<Postings.Entry> entries = term.getValue();
+            entries.sort(Comparator.comparingLong(Postings.Entry::doc));
+            Postings.putAll(txn, post, postingPrefix(term.getKey()), entries);
+            changeFrequency(txn, term.getKey(), entries.size());
+        }
+        for (byte[] key : keys) {
+            txn.delete(pending, key);
+        }
+    }
+
+    /** The documents of {@code partition} that are not in the posting lists yet. */
+    List<Long> pendingDocs(ReadTxn txn, String partition) {
+        List<Long> found = new ArrayList<>();
+        byte[] prefix = recentPrefix(partition);
+        txn.scanPrefix(pending, prefix, (key, value) -> {
+            if (key.length == prefix.length + 8) {
+                found.add(Bytes.readLongBE(key, prefix.length));
+            }
+            return true;
+        });
+        return found;
     }
 
     boolean remove(WriteTxn txn, String id) {
@@ -74,10 +126,12 @@ final class Generation {
             return;
         }
         DocRecord record = DocRecord.decode(stored);
-        for (String term : record.postingTerms()) {
-            byte[] termKey = termKey(record.partition, term);
-            if (Postings.remove(txn, post, postingPrefix(termKey), doc)) {
-                changeFrequency(txn, termKey, -1);
+        if (!txn.delete(pending, pendingKey(record.partition, doc))) {
+            for (String term : record.postingTerms()) {
+                byte[] termKey = termKey(record.partition, term);
+                if (Postings.remove(txn, post, postingPrefix(termKey), doc)) {
+                    changeFrequency(txn, termKey, -1);
+                }
             }
         }
         txn.delete(recent, recentKey(record.partition, record.time, record.id));
@@ -87,12 +141,6 @@ final class Generation {
         }
         changeStats(txn, record.partition, -1, lengths);
         txn.delete(docs, key);
-    }
-
-    private void addPosting(WriteTxn txn, String partition, String term, long doc, byte[] payload) {
-        byte[] termKey = termKey(partition, term);
-        Postings.put(txn, post, postingPrefix(termKey), doc, payload);
-        changeFrequency(txn, termKey, 1);
     }
 
     private void changeFrequency(WriteTxn txn, byte[] termKey, int change) {
@@ -163,6 +211,12 @@ final class Generation {
             out.put(~b & 0xFF);
         }
         return out.toArray();
+    }
+
+    /** {@code partition 0 doc(8)}: a pending document, by partition. */
+    static byte[] pendingKey(String partition, long doc) {
+        byte[] p = Bytes.utf8(partition);
+        return new Bytes(p.length + 9).put(p).put(0).longBE(doc).toArray();
     }
 
     static byte[] recentPrefix(String partition) {

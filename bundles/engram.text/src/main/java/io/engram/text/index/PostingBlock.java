@@ -78,59 +78,6 @@ final class PostingBlock {
         return low;
     }
 
-    /** This block with {@code payload} for {@code doc} (added, or replacing the entry it had). */
-    static byte[] with(PostingBlock block, long doc, byte[] payload) {
-        int at = block == null ? 0 : block.seek(doc, 0);
-        boolean replaces = block != null && at < block.count && block.docs[at] == doc;
-        int count = (block == null ? 0 : block.count) + (replaces ? 0 : 1);
-        Bytes out = new Bytes((block == null ? 0 : block.value.length) + payload.length + 10);
-        out.varint(count);
-        long previous = 0;
-        boolean first = true;
-        int source = 0;
-        int sourceCount = block == null ? 0 : block.count;
-        boolean written = false;
-        while (source < sourceCount || !written) {
-            long nextDoc;
-            byte[] bytes;
-            int offset;
-            int length;
-            if (!written && (source >= sourceCount || Long.compareUnsigned(doc, block.docs[source]) <= 0)) {
-                nextDoc = doc;
-                bytes = payload;
-                offset = 0;
-                length = payload.length;
-                written = true;
-                if (replaces) {
-                    source++;
-                }
-            } else {
-                nextDoc = block.docs[source];
-                bytes = block.value;
-                offset = block.payloads[source];
-                length = skipPayload(bytes, offset) - offset;
-                source++;
-            }
-            out.varint(first ? nextDoc : nextDoc - previous);
-            out.put(bytes, offset, length);
-            previous = nextDoc;
-            first = false;
-        }
-        return out.toArray();
-    }
-
-    /** This block's entries {@code [from, to)} encoded as a block of their own. */
-    byte[] slice(int from, int to) {
-        Bytes out = new Bytes(value.length);
-        out.varint(to - from);
-        for (int i = from; i < to; i++) {
-            out.varint(i == from ? docs[i] : docs[i] - docs[i - 1]);
-            int offset = payloads[i];
-            out.put(value, offset, skipPayload(value, offset) - offset);
-        }
-        return out.toArray();
-    }
-
     /** This block without the entry at {@code index}. */
     byte[] without(int index) {
         Bytes out = new Bytes(value.length);

@@ -1,6 +1,9 @@
 package io.engram.text.index;
 
 import io.engram.api.store.ReadTxn;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import io.engram.api.store.WriteTxn;
 
 /** Adds and removes one document's entry in one posting list (see {@link PostingBlock} for the layout). */
@@ -9,27 +12,105 @@ final class Postings {
     private Postings() {
     }
 
-    /** Stores {@code payload} as {@code doc}'s entry in the list under {@code prefix}, replacing any it had. */
-    static void put(WriteTxn txn, String keyspace, byte[] prefix, long doc, byte[] payload) {
-        byte[][] found = blockFor(txn, keyspace, prefix, doc);
-        if (found == null) {
-            txn.put(keyspace, key(prefix, PostingBlock.TAIL), PostingBlock.with(null, doc, payload));
+    /** One document's entry: its number and payload. */
+    record Entry(long doc, byte[] payload) {
+    }
+
+    /**
+     * Stores {@code entries} (in increasing document order, one per document) in the list under
+     * {@code prefix}, replacing the entries those documents had. Each block the entries fall into is read
+     * and written once, however many of them it takes.
+     */
+    static void putAll(WriteTxn txn, String keyspace, byte[] prefix, List<Entry> entries) {
+        int next = 0;
+        while (next < entries.size()) {
+            byte[][] found = blockFor(txn, keyspace, prefix, entries.get(next).doc());
+            long upper = found == null ? PostingBlock.TAIL : Bytes.readLongBE(found[0], prefix.length);
+            List<Entry> merged = new ArrayList<>();
+            if (found != null) {
+                PostingBlock block = new PostingBlock().decode(found[1]);
+                for (int i = 0; i < block.count; i++) {
+                    int at = block.payloads[i];
+                    merged.add(new Entry(block.docs[i],
+                            Arrays.copyOfRange(block.value, at, PostingBlock.skipPayload(block.value, at))));
+                }
+            }
+            int end = next;
+            while (end < entries.size() && Long.compareUnsigned(entries.get(end).doc(), upper) <= 0) {
+                end++;
+            }
+            merged = union(merged, entries.subList(next, end));
+            next = end;
+            if (found != null) {
+                txn.delete(keyspace, found[0]);
+            }
+            write(txn, keyspace, prefix, upper, merged);
+        }
+    }
+
+    /** The entries of both sorted lists in document order; where both have a document, {@code added}'s. */
+    private static List<Entry> union(List<Entry> stored, List<Entry> added) {
+        List<Entry> union = new ArrayList<>(stored.size() + added.size());
+        int s = 0;
+        int a = 0;
+        while (s < stored.size() || a < added.size()) {
+            if (a >= added.size()) {
+                union.add(stored.get(s++));
+            } else if (s >= stored.size()) {
+                union.add(added.get(a++));
+            } else {
+                long storedDoc = stored.get(s).doc();
+                long addedDoc = added.get(a).doc();
+                if (storedDoc < addedDoc) {
+                    union.add(stored.get(s++));
+                } else {
+                    if (storedDoc == addedDoc) {
+                        s++;
+                    }
+                    union.add(added.get(a++));
+                }
+            }
+        }
+        return union;
+    }
+
+    /**
+     * Writes {@code entries}, which replace the block with bound {@code upper}: the open block (bound
+     * {@link PostingBlock#TAIL}) keeps fewer than {@link PostingBlock#CLOSE_AT} and closes full ones under
+     * their last document; a closed block past {@link PostingBlock#SPLIT_AT} splits into blocks of
+     * {@code CLOSE_AT}, the last keeping its bound.
+     */
+    private static void write(WriteTxn txn, String keyspace, byte[] prefix, long upper, List<Entry> entries) {
+        boolean tail = upper == PostingBlock.TAIL;
+        if (!tail && entries.size() <= PostingBlock.SPLIT_AT) {
+            txn.put(keyspace, key(prefix, upper), encode(entries, 0, entries.size()));
             return;
         }
-        byte[] key = found[0];
-        long upper = Bytes.readLongBE(key, prefix.length);
-        byte[] updated = PostingBlock.with(new PostingBlock().decode(found[1]), doc, payload);
-        PostingBlock block = new PostingBlock().decode(updated);
-        if (upper == PostingBlock.TAIL && block.count >= PostingBlock.CLOSE_AT) {
-            txn.put(keyspace, key(prefix, block.docs[block.count - 1]), updated);
-            txn.delete(keyspace, key);
-        } else if (upper != PostingBlock.TAIL && block.count > PostingBlock.SPLIT_AT) {
-            int half = block.count / 2;
-            txn.put(keyspace, key(prefix, block.docs[half - 1]), block.slice(0, half));
-            txn.put(keyspace, key, block.slice(half, block.count));
-        } else {
-            txn.put(keyspace, key, updated);
+        int from = 0;
+        while (entries.size() - from >= PostingBlock.CLOSE_AT) {
+            int to = from + PostingBlock.CLOSE_AT;
+            boolean last = to == entries.size();
+            long bound = last && !tail ? upper : entries.get(to - 1).doc();
+            txn.put(keyspace, key(prefix, bound), encode(entries, from, to));
+            from = to;
         }
+        if (from < entries.size()) {
+            // what is left: the open block, or the last part of a split closed block under its old bound
+            txn.put(keyspace, key(prefix, upper), encode(entries, from, entries.size()));
+        }
+    }
+
+    private static byte[] encode(List<Entry> entries, int from, int to) {
+        Bytes out = new Bytes(16 + 8 * (to - from));
+        out.varint(to - from);
+        long previous = 0;
+        for (int i = from; i < to; i++) {
+            Entry entry = entries.get(i);
+            out.varint(i == from ? entry.doc() : entry.doc() - previous);
+            out.put(entry.payload());
+            previous = entry.doc();
+        }
+        return out.toArray();
     }
 
     /** Removes {@code doc}'s entry from the list under {@code prefix}; returns whether it had one. */

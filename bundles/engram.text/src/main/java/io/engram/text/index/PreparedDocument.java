@@ -89,21 +89,4 @@ public final class PreparedDocument {
                 lengths, keywords, terms, analyzer.id());
     }
 
-    /** The posting payload of {@code term} in this document. */
-    byte[] payload(Occurrences occurrences) {
-        Bytes out = new Bytes(16);
-        out.put(occurrences.mask | (expiresAt != 0 ? PostingBlock.EXPIRES : 0));
-        for (int field = 0; field < lengths.length; field++) {
-            if ((occurrences.mask & (1 << field)) != 0) {
-                out.varint(occurrences.frequency(field));
-                out.put(Norms.encode(lengths[field]));
-            }
-        }
-        return out.toArray();
-    }
-
-    /** The payload of a keyword posting: no fields. */
-    byte[] keywordPayload() {
-        return new byte[] {(byte) (expiresAt != 0 ? PostingBlock.EXPIRES : 0)};
-    }
 }

@@ -10,7 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * One search of one generation, in one read transaction.
@@ -32,9 +35,9 @@ final class Search {
     /** Most terms a prefix stands for (the most frequent are kept). */
     static final int MAX_PREFIX_TERMS = 64;
 
+    /** Higher score first; of equal scores, the most recently indexed (the larger number) first. */
     private static final Comparator<Hit> BEST_FIRST = Comparator.comparingDouble(Hit::score)
-            .thenComparingLong(Hit::time)
-            .thenComparing(Hit::id)
+            .thenComparingLong(Hit::doc)
             .reversed();
 
     private final Generation generation;
@@ -58,7 +61,8 @@ final class Search {
         this.heap = new PriorityQueue<>(capacity + 1, BEST_FIRST.reversed());
     }
 
-    private record Hit(double score, long time, String id, String partition, List<TextHit.TermMatch> matches) {
+    private record Hit(double score, long doc, long time, String id, String partition,
+            List<TextHit.TermMatch> matches) {
     }
 
     /** A term the query looks up, with its weight over the searched partitions. */
@@ -98,13 +102,18 @@ final class Search {
             return newestFirst(partitions);
         }
         prepareScoring(partitions);
-        List<QueryTerm> terms = queryTerms(parsed, partitions);
+        Map<String, List<PendingDoc>> pending = new HashMap<>();
+        for (String partition : partitions) {
+            pending.put(partition, pendingDocs(partition));
+        }
+        List<QueryTerm> terms = queryTerms(parsed, partitions, pending);
         if (terms.stream().noneMatch(term -> !term.keyword)) {
             return new TextResult(List.of(), 0, true, false);
         }
-        weigh(terms, partitions);
+        weigh(terms, partitions, pending);
         for (String partition : partitions) {
             walk(partition, terms, parsed.phrases());
+            scorePending(pending.get(partition), terms, parsed.phrases());
         }
         return result();
     }
@@ -147,7 +156,7 @@ final class Search {
         this.documents = documents;
     }
 
-    private void weigh(List<QueryTerm> terms, List<String> partitions) {
+    private void weigh(List<QueryTerm> terms, List<String> partitions, Map<String, List<PendingDoc>> pending) {
         for (QueryTerm term : terms) {
             if (term.keyword) {
                 continue;
@@ -155,6 +164,9 @@ final class Search {
             long frequency = 0;
             for (String partition : partitions) {
                 frequency += generation.frequency(txn, partition, term.term);
+                for (PendingDoc doc : pending.get(partition)) {
+                    frequency += doc.positions.containsKey(term.term) ? 1 : 0;
+                }
             }
             term.idf = Math.log(1 + (documents - frequency + 0.5) / (frequency + 0.5));
             double maxBoost = Arrays.stream(boosts).max().orElse(1.0);
@@ -165,11 +177,14 @@ final class Search {
 
     /** The term's contribution to the score of the entry the cursor is on. */
     private double score(TermCursor cursor) {
-        if (cursor.term.keyword) {
+        return score(cursor.term, cursor.postings.payloadBytes(), cursor.postings.payloadAt());
+    }
+
+    /** The term's contribution for the posting payload at {@code bytes[at]}. */
+    private double score(QueryTerm term, byte[] bytes, int at) {
+        if (term.keyword) {
             return 0;
         }
-        byte[] bytes = cursor.postings.payloadBytes();
-        int at = cursor.postings.payloadAt();
         int flags = bytes[at++] & 0xFF;
         double weighted = 0;
         for (int f = 0; f < fieldCount; f++) {
@@ -186,7 +201,7 @@ final class Search {
                 weighted += boosts[f] * tf * normFactors[f][norm];
             }
         }
-        return cursor.term.idf * weighted * (K1 + 1) / (K1 + weighted);
+        return term.idf * weighted * (K1 + 1) / (K1 + weighted);
     }
 
     private Map<String, Integer> frequencies(TermCursor cursor) {
@@ -205,7 +220,8 @@ final class Search {
 
     // ---- the query's terms
 
-    private List<QueryTerm> queryTerms(ParsedQuery parsed, List<String> partitions) {
+    private List<QueryTerm> queryTerms(ParsedQuery parsed, List<String> partitions,
+            Map<String, List<PendingDoc>> pending) {
         Map<String, QueryTerm> terms = new LinkedHashMap<>();
         for (List<Token> phrase : parsed.phrases()) {
             for (Token token : phrase) {
@@ -216,7 +232,7 @@ final class Search {
             terms.putIfAbsent(word, new QueryTerm(word, "word", false, false));
         }
         for (String prefix : parsed.prefixes()) {
-            for (String term : expand(prefix, partitions)) {
+            for (String term : expand(prefix, partitions, pending)) {
                 terms.putIfAbsent(term, new QueryTerm(term, "prefix", false, false));
             }
         }
@@ -228,8 +244,17 @@ final class Search {
     }
 
     /** The most frequent terms starting with {@code prefix} in the partitions. */
-    private List<String> expand(String prefix, List<String> partitions) {
+    private List<String> expand(String prefix, List<String> partitions, Map<String, List<PendingDoc>> pending) {
         Map<String, Long> found = new HashMap<>();
+        for (String partition : partitions) {
+            for (PendingDoc doc : pending.get(partition)) {
+                for (String term : doc.positions.keySet()) {
+                    if (term.startsWith(prefix)) {
+                        found.merge(term, 1L, Long::sum);
+                    }
+                }
+            }
+        }
         for (String partition : partitions) {
             byte[] start = Generation.termKey(partition, prefix);
             int partitionBytes = Bytes.utf8(partition).length + 1;
@@ -405,9 +430,14 @@ final class Search {
 
     /** Counts and keeps document {@code doc} if it passes the filters and ranks high enough. */
     private void consider(long doc, double score, int flags, List<TermCursor> cursors, List<List<Token>> phrases) {
+        consider(doc, score, flags, () -> matches(doc, cursors), phrases);
+    }
+
+    private void consider(long doc, double score, int flags, Supplier<List<TextHit.TermMatch>> matches,
+            List<List<Token>> phrases) {
         TextQuery.Position after = query.after();
-        boolean mayEnter = (heap.size() < capacity || score >= heap.peek().score())
-                && (after == null || score <= after.score());
+        boolean mayEnter = (heap.size() < capacity || ranksBefore(score, doc, heap.peek().score(), heap.peek().doc()))
+                && (after == null || !ranksBefore(score, doc, after.score(), after.doc()));
         boolean counting = !pruning;
         if (!mayEnter && !counting) {
             return;
@@ -426,27 +456,99 @@ final class Search {
         if (counting && ++counted >= TextIndex.EXACT_TOTAL_UP_TO) {
             pruning = true;
         }
-        if (!mayEnter || (after != null && !ranksAfter(score, record.time, record.id, after))) {
+        if (!mayEnter || (after != null && (score == after.score() && doc == after.doc()))) {
             return;
         }
-        Hit hit = new Hit(score, record.time, record.id, record.partition,
-                query.explain() ? matches(doc, cursors) : List.of());
-        if (heap.size() < capacity) {
-            heap.add(hit);
-        } else if (BEST_FIRST.compare(hit, heap.peek()) < 0) {
+        Hit hit = new Hit(score, doc, record.time, record.id, record.partition,
+                query.explain() ? matches.get() : List.of());
+        heap.add(hit);
+        if (heap.size() > capacity) {
             heap.poll();
-            heap.add(hit);
         }
     }
 
-    private static boolean ranksAfter(double score, long time, String id, TextQuery.Position after) {
-        if (score != after.score()) {
-            return score < after.score();
+    /** Whether a hit (score, doc) ranks before (score, doc) {@code other}. */
+    private static boolean ranksBefore(double score, long doc, double otherScore, long otherDoc) {
+        return score > otherScore || (score == otherScore && doc > otherDoc);
+    }
+
+    /** A document not in the posting lists yet, with what scoring needs from its record. */
+    private record PendingDoc(long doc, int flags, int[] lengths, Set<String> keywords, Map<String, int[][]> positions) {
+    }
+
+    private List<PendingDoc> pendingDocs(String partition) {
+        List<PendingDoc> found = new ArrayList<>();
+        for (long doc : generation.pendingDocs(txn, partition)) {
+            DocRecord record = generation.record(txn, doc);
+            if (record == null) {
+                continue;
+            }
+            Set<String> keywords = new HashSet<>();
+            Map<String, int[][]> positions = new HashMap<>();
+            record.visitTerms((term, keyword, at) -> {
+                if (keyword) {
+                    keywords.add(term);
+                } else {
+                    positions.put(term, at);
+                }
+            });
+            found.add(new PendingDoc(doc, record.expiresAt != 0 ? PostingBlock.EXPIRES : 0, record.lengths(), keywords,
+                    positions));
         }
-        if (time != after.time()) {
-            return time < after.time();
+        return found;
+    }
+
+    /** Scores the pending documents as the walk scores indexed ones. */
+    private void scorePending(List<PendingDoc> docs, List<QueryTerm> terms, List<List<Token>> phrases) {
+        next:
+        for (PendingDoc doc : docs) {
+            double score = 0;
+            boolean worded = false;
+            List<TextHit.TermMatch> matched = new ArrayList<>();
+            for (QueryTerm term : terms) {
+                if (term.keyword) {
+                    if (!doc.keywords.contains(term.term.substring(1)) && !hasHashedKeyword(doc, term.term)) {
+                        continue next;
+                    }
+                    continue;
+                }
+                int[][] positions = doc.positions.get(term.term);
+                if (positions == null) {
+                    if (term.required) {
+                        continue next;
+                    }
+                    continue;
+                }
+                byte[] payload = DocRecord.payload(positions, doc.lengths, doc.flags);
+                double contribution = score(term, payload, 0);
+                score += contribution;
+                worded = true;
+                if (query.explain()) {
+                    Map<String, Integer> byField = new LinkedHashMap<>();
+                    for (int f = 0; f < fieldCount; f++) {
+                        if (positions[f] != null) {
+                            byField.put(generation.index.fields().get(f), positions[f].length);
+                        }
+                    }
+                    matched.add(new TextHit.TermMatch(term.term, term.clause, byField, round(term.idf),
+                            round(contribution)));
+                }
+            }
+            if (worded) {
+                matched.sort(Comparator.comparingDouble(TextHit.TermMatch::score).reversed());
+                consider(doc.doc, score, doc.flags, () -> matched, phrases);
+            }
         }
-        return id.compareTo(after.id()) < 0;
+    }
+
+    /** A keyword too long to be a key is stored as its start and a hash; the record keeps it whole. */
+    private static boolean hasHashedKeyword(PendingDoc doc, String keywordTerm) {
+        for (String keyword : doc.keywords) {
+            if (TextIndex.keywordTerm(keyword).equals(keywordTerm)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private List<TextHit.TermMatch> matches(long doc, List<TermCursor> cursors) {
@@ -510,7 +612,7 @@ final class Search {
         boolean more = best.size() > query.limit();
         List<TextHit> hits = new ArrayList<>(Math.min(best.size(), query.limit()));
         for (Hit hit : best.subList(0, Math.min(best.size(), query.limit()))) {
-            hits.add(new TextHit(hit.id(), hit.partition(), hit.score(), hit.time(), hit.matches()));
+            hits.add(new TextHit(hit.id(), hit.partition(), hit.score(), hit.time(), hit.matches(), hit.doc()));
         }
         return new TextResult(hits, counted, !pruning, more);
     }
@@ -534,7 +636,8 @@ final class Search {
                     next = stream;
                 }
             }
-            DocRecord record = generation.record(txn, Bytes.readLongBE(next.currentDoc, 0));
+            long doc = Bytes.readLongBE(next.currentDoc, 0);
+            DocRecord record = generation.record(txn, doc);
             next.advance();
             if (next.current == null) {
                 streams.remove(next);
@@ -551,7 +654,7 @@ final class Search {
             }
             counted++;
             if (hits.size() < query.limit()) {
-                hits.add(new TextHit(record.id, record.partition, 0, record.time, List.of()));
+                hits.add(new TextHit(record.id, record.partition, 0, record.time, List.of(), doc));
             } else {
                 more = true;
                 if (counted >= TextIndex.EXACT_TOTAL_UP_TO) {

@@ -6,12 +6,13 @@ import java.util.List;
  * A document found by a {@link TextQuery}.
  *
  * @param matches what each matched query term contributed, best first; empty unless the query asked to explain
+ * @param doc     its number in the index, which orders hits of equal score (see {@link TextQuery.Position})
  */
-public record TextHit(String id, String partition, double score, long time, List<TermMatch> matches) {
+public record TextHit(String id, String partition, double score, long time, List<TermMatch> matches, long doc) {
 
     /** The place of this hit in its ranking, to continue after it. */
     public TextQuery.Position position() {
-        return new TextQuery.Position(score, time, id);
+        return new TextQuery.Position(score, time, id, doc);
     }
 
     /**

@@ -155,6 +155,12 @@ public final class TextIndex {
         }
         long count = 0;
         for (String partition : searched) {
+            for (long doc : generation.pendingDocs(txn, partition)) {
+                DocRecord record = generation.record(txn, doc);
+                if (record != null && !record.isExpiredAt(now) && record.hasKeyword(keyword)) {
+                    count++;
+                }
+            }
             byte[] prefix = Generation.postingPrefix(Generation.termKey(partition, keywordTerm(keyword)));
             PostingCursor postings = new PostingCursor(txn, generation.post, prefix);
             for (long doc = postings.doc(); doc != PostingCursor.END; doc = postings.next()) {

@@ -32,8 +32,12 @@ public record TextQuery(String text, Set<String> partitions, Set<String> keyword
         }
     }
 
-    /** Where a page ended: hits are ordered by score (highest first), then time (newest first), then id (last first). */
-    public record Position(double score, long time, String id) {
+    /**
+     * Where a page ended. Ranked hits are ordered by score (highest first), then by {@code doc}, the
+     * document's number in the index (most recently indexed first: ties never need the documents read);
+     * the newest-first listing of a blank query by time, then id (both last first).
+     */
+    public record Position(double score, long time, String id, long doc) {
         public Position {
             Objects.requireNonNull(id, "id");
         }
