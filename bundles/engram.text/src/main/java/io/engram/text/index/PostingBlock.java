@@ -23,6 +23,9 @@ final class PostingBlock {
     /** Entries a closed block may reach (by inserts into the middle) before it is split. */
     static final int SPLIT_AT = 2 * CLOSE_AT;
 
+    /** Bytes of the summary after a block key's upper bound: largest tf and smallest length byte per field. */
+    static final int SUMMARY = 2 * TextIndex.MAX_FIELDS;
+
     static final int FIELD_MASK = 0x3F;
     static final int EXPIRES = 0x40;
 

@@ -26,6 +26,10 @@ final class PostingCursor {
     private boolean listEnded;
     private final PostingBlock block = new PostingBlock();
     private long blockUpper;
+    private byte[] blockKey;
+    /** The current block's value, decoded into {@link #block} only once an entry past its first is needed. */
+    private byte[] blockValue;
+    private boolean decoded;
     private int at;
     private long doc = -1;
 
@@ -38,7 +42,7 @@ final class PostingCursor {
             doc = END;
         } else {
             at = 0;
-            doc = block.docs[0];
+            doc = firstDoc();
         }
     }
 
@@ -48,16 +52,48 @@ final class PostingCursor {
 
     /** Flags byte of the current entry's payload (fields it occurs in, whether the document expires). */
     int flags() {
+        decoded();
         return block.value[block.payloads[at]] & 0xFF;
     }
 
-    /** The current entry's payload: {@code block()} bytes from {@code payloadAt()}. */
+    /** The current entry's payload: {@code payloadBytes()} from {@code payloadAt()}. */
     byte[] payloadBytes() {
+        decoded();
         return block.value;
     }
 
     int payloadAt() {
+        decoded();
         return block.payloads[at];
+    }
+
+    private void decoded() {
+        if (!decoded) {
+            block.decode(blockValue);
+            decoded = true;
+        }
+    }
+
+    /** The largest term frequency in field {@code field} of the current block's entries (at most 255). */
+    int blockMaxFrequency(int field) {
+        return blockKey[prefix.length + 8 + 2 * field] & 0xFF;
+    }
+
+    /** The smallest length byte in field {@code field} of the current block's entries. */
+    int blockMinNorm(int field) {
+        return blockKey[prefix.length + 8 + 2 * field + 1] & 0xFF;
+    }
+
+    /** Moves past the current block to the first entry of the next; returns its document or {@link #END}. */
+    long skipBlock() {
+        if (doc == END) {
+            return END;
+        }
+        if (!nextBlock()) {
+            return doc = END;
+        }
+        at = 0;
+        return doc = firstDoc();
     }
 
     /** Moves to the next entry; returns its document or {@link #END}. */
@@ -65,6 +101,7 @@ final class PostingCursor {
         if (doc == END) {
             return END;
         }
+        decoded();
         if (++at < block.count) {
             return doc = block.docs[at];
         }
@@ -72,7 +109,7 @@ final class PostingCursor {
             return doc = END;
         }
         at = 0;
-        return doc = block.docs[0];
+        return doc = firstDoc();
     }
 
     /** Moves to the first entry with document {@code >= target}; returns it or {@link #END}. */
@@ -102,7 +139,12 @@ final class PostingCursor {
                 break;
             }
             at = 0;
+            long first = firstDoc();
+            if (first >= target) {
+                return doc = first; // the block need not be decoded yet
+            }
         }
+        decoded();
         at = block.seek(target, at);
         if (at >= block.count) {
             // target lies after this block's last entry but within its range: the next block starts later
@@ -110,8 +152,16 @@ final class PostingCursor {
                 return doc = END;
             }
             at = 0;
+            return doc = firstDoc();
         }
         return doc = block.docs[at];
+    }
+
+    /** The current block's first document, read without decoding the block. */
+    private long firstDoc() {
+        Bytes.Reader in = new Bytes.Reader(blockValue);
+        in.varint(); // count
+        return in.varlong();
     }
 
     private boolean nextBlock() {
@@ -130,8 +180,10 @@ final class PostingCursor {
                 return false;
             }
         }
-        blockUpper = Bytes.readLongBE(batchKeys.get(batchAt), prefix.length);
-        block.decode(batchValues.get(batchAt));
+        blockKey = batchKeys.get(batchAt);
+        blockUpper = Bytes.readLongBE(blockKey, prefix.length);
+        blockValue = batchValues.get(batchAt);
+        decoded = false;
         batchAt++;
         return true;
     }
@@ -143,7 +195,7 @@ final class PostingCursor {
         int wanted = batchSize;
         batchSize = Math.min(MAX_BATCH, batchSize * 4);
         txn.scan(keyspace, from, (key, value) -> {
-            if (!Postings.startsWith(key, prefix) || key.length != prefix.length + 8) {
+            if (!Postings.isBlockKey(key, prefix)) {
                 listEnded = true;
                 return false;
             }

@@ -83,7 +83,7 @@ final class Postings {
     private static void write(WriteTxn txn, String keyspace, byte[] prefix, long upper, List<Entry> entries) {
         boolean tail = upper == PostingBlock.TAIL;
         if (!tail && entries.size() <= PostingBlock.SPLIT_AT) {
-            txn.put(keyspace, key(prefix, upper), encode(entries, 0, entries.size()));
+            txn.put(keyspace, blockKey(prefix, upper, entries, 0, entries.size()), encode(entries, 0, entries.size()));
             return;
         }
         int from = 0;
@@ -91,12 +91,13 @@ final class Postings {
             int to = from + PostingBlock.CLOSE_AT;
             boolean last = to == entries.size();
             long bound = last && !tail ? upper : entries.get(to - 1).doc();
-            txn.put(keyspace, key(prefix, bound), encode(entries, from, to));
+            txn.put(keyspace, blockKey(prefix, bound, entries, from, to), encode(entries, from, to));
             from = to;
         }
         if (from < entries.size()) {
             // what is left: the open block, or the last part of a split closed block under its old bound
-            txn.put(keyspace, key(prefix, upper), encode(entries, from, entries.size()));
+            txn.put(keyspace, blockKey(prefix, upper, entries, from, entries.size()),
+                    encode(entries, from, entries.size()));
         }
     }
 
@@ -136,7 +137,7 @@ final class Postings {
     private static byte[][] blockFor(ReadTxn txn, String keyspace, byte[] prefix, long doc) {
         byte[][] found = new byte[2][];
         txn.scan(keyspace, key(prefix, doc), (key, value) -> {
-            if (startsWith(key, prefix) && key.length == prefix.length + 8) {
+            if (isBlockKey(key, prefix)) {
                 found[0] = key;
                 found[1] = value;
             }
@@ -145,8 +146,41 @@ final class Postings {
         return found[0] == null ? null : found;
     }
 
+    /** Where a seek for the block holding documents from {@code upper} starts: block keys sort after it. */
     static byte[] key(byte[] prefix, long upper) {
         return new Bytes(prefix.length + 8).put(prefix).longBE(upper).toArray();
+    }
+
+    /**
+     * A block's key: {@code prefix}, its upper bound, then its summary ({@link PostingBlock#SUMMARY} bytes):
+     * per field the largest term frequency (at most 255) and the smallest length byte of its entries, so a
+     * search can bound a block's best score from its key and skip reading it. A summary only ever
+     * overstates once entries are removed, which keeps it a valid bound.
+     */
+    static byte[] blockKey(byte[] prefix, long upper, List<Entry> entries, int from, int to) {
+        int[] maxTf = new int[TextIndex.MAX_FIELDS];
+        int[] minNorm = new int[TextIndex.MAX_FIELDS];
+        Arrays.fill(minNorm, 255);
+        for (int i = from; i < to; i++) {
+            byte[] payload = entries.get(i).payload();
+            Bytes.Reader in = new Bytes.Reader(payload);
+            int flags = in.u8();
+            for (int f = 0; f < TextIndex.MAX_FIELDS; f++) {
+                if ((flags & (1 << f)) != 0) {
+                    maxTf[f] = Math.max(maxTf[f], Math.min(255, in.varint()));
+                    minNorm[f] = Math.min(minNorm[f], in.u8());
+                }
+            }
+        }
+        Bytes out = new Bytes(prefix.length + 8 + PostingBlock.SUMMARY).put(prefix).longBE(upper);
+        for (int f = 0; f < TextIndex.MAX_FIELDS; f++) {
+            out.put(maxTf[f]).put(minNorm[f]);
+        }
+        return out.toArray();
+    }
+
+    static boolean isBlockKey(byte[] key, byte[] prefix) {
+        return key.length == prefix.length + 8 + PostingBlock.SUMMARY && startsWith(key, prefix);
     }
 
     static boolean startsWith(byte[] key, byte[] prefix) {

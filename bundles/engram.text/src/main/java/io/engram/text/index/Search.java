@@ -180,6 +180,23 @@ final class Search {
         return score(cursor.term, cursor.postings.payloadBytes(), cursor.postings.payloadAt());
     }
 
+    /** The most the term can add for any entry of the cursor's current block, from the block's key. */
+    private double blockBound(TermCursor cursor) {
+        double weighted = 0;
+        for (int f = 0; f < fieldCount; f++) {
+            int tf = cursor.postings.blockMaxFrequency(f);
+            if (tf > 0) {
+                // a capped frequency (255) may stand for more: take the field's saturation then
+                weighted += tf >= 255 ? Double.POSITIVE_INFINITY
+                        : boosts[f] * tf * normFactors[f][cursor.postings.blockMinNorm(f)];
+            }
+        }
+        if (Double.isInfinite(weighted)) {
+            return cursor.term.upperBound;
+        }
+        return cursor.term.idf * weighted * (K1 + 1) / (K1 + weighted);
+    }
+
     /** The term's contribution for the posting payload at {@code bytes[at]}. */
     private double score(QueryTerm term, byte[] bytes, int at) {
         if (term.keyword) {
@@ -336,6 +353,14 @@ final class Search {
             }
             if (doc == PostingCursor.END) {
                 return;
+            }
+            if (pruning && firstEssential == n - 1) {
+                // one list left that can reach the threshold: skip its blocks whose best cannot
+                TermCursor only = cursors.get(n - 1);
+                if (blockBound(only) + boundBelow[n - 1] < threshold) {
+                    only.postings.skipBlock();
+                    continue;
+                }
             }
             if (!inAll(filters, doc)) {
                 for (int i = firstEssential; i < n; i++) {
