@@ -90,7 +90,12 @@ public class AdvancedReindexTool extends AbstractTool {
             }
         }
         if (arguments.optBoolean("vector", false)) {
-            notes.add("semantic search is not installed, so there are no vectors to rebuild");
+            if (memory.semanticIndex() == null) {
+                notes.add("semantic search is not installed, so there are no vectors to rebuild");
+            } else {
+                result.put("vector", memory.backfillSemantic(true));
+                notes.add("the memories are embedded again in the background; system_status shows how many wait");
+            }
         }
         if (arguments.optBoolean("graph", false)) {
             result.put("graph", 0L);

@@ -5,6 +5,8 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.ToNumberPolicy;
+import io.engram.api.search.SemanticHit;
+import io.engram.api.search.SemanticIndex;
 import io.engram.api.store.Store;
 import io.engram.api.store.WriteTxn;
 import io.engram.api.tool.ToolContext;
@@ -67,6 +69,7 @@ public class MemoryEngine {
     private final Object rebuilding = new Object();
     private volatile MemorySettings settings;
     private volatile MentionLinks links;
+    private volatile SemanticIndex semantic;
 
     public MemoryEngine(Store store, Clock clock, MemorySettings settings) {
         this(store, clock, settings, null);
@@ -90,6 +93,28 @@ public class MemoryEngine {
         if (links == leaving) {
             links = null;
         }
+    }
+
+    /** Queues memories for {@code index} from now on and ranks with it too. */
+    protected synchronized void setSemanticIndex(SemanticIndex index) {
+        semantic = index;
+    }
+
+    /** Stops using {@code leaving}, unless another has replaced it already. */
+    protected synchronized void unsetSemanticIndex(SemanticIndex leaving) {
+        if (semantic == leaving) {
+            semantic = null;
+        }
+    }
+
+    /** The semantic index in use, or null. */
+    public SemanticIndex semanticIndex() {
+        return semantic;
+    }
+
+    /** What writes keep in step with the records, as it is now. */
+    private Derived derived() {
+        return new Derived(textIndex, links, semantic);
     }
 
     /** The settings in force. */
@@ -134,9 +159,9 @@ public class MemoryEngine {
         List<String> named = request.entities() == null || request.entities().isEmpty()
                 ? null
                 : List.copyOf(new LinkedHashSet<>(request.entities()));
-        MentionLinks mentions = links;
-        if (mentions != null && named != null) {
-            mentions.checkNames("entities", named);
+        Derived derived = derived();
+        if (derived.mentions() != null && named != null) {
+            derived.mentions().checkNames("entities", named);
         }
         Memory memory = new Memory(MemoryIds.next(now), request.namespace(), request.content(), request.metadata(),
                 references, layer, request.sessionId(), request.episodeId(), 1, now, now, expiresAt, named);
@@ -144,16 +169,12 @@ public class MemoryEngine {
         byte[] value = encode(memory);
         PreparedDocument indexed = textIndex.prepare(memory); // analysis stays out of the write transaction
         List<String> linked = store.write(txn -> {
-            textIndex.put(txn, indexed);
+            // the index first: on a store without memories it starts here, empty, before this one is stored
+            List<String> names = derived.stored(txn, memory, indexed, true);
             txn.put(RECORDS, key, value);
-            return mentions == null ? null : linkMentions(mentions, txn, memory);
+            return names;
         });
         return new AddOutcome(memory, linked);
-    }
-
-    private static List<String> linkMentions(MentionLinks mentions, WriteTxn txn, Memory memory) {
-        return mentions.link(txn, memory.id(), memory.namespace(), memory.content(),
-                memory.entities() == null ? List.of() : memory.entities());
     }
 
     /**
@@ -166,6 +187,132 @@ public class MemoryEngine {
      * an analyzer change) the memories are scanned and ranked with plain BM25 instead.
      */
     public SearchResult search(SearchQuery query) {
+        SemanticIndex vectors = semantic;
+        SearchMode mode = query.mode() == null ? (vectors == null ? SearchMode.TEXT : SearchMode.HYBRID) : query.mode();
+        if (mode == SearchMode.TEXT || vectors == null || query.text().isBlank()) {
+            return textSearch(query); // without the semantic bundle, text alone, with no error
+        }
+        return fusedSearch(query, vectors, mode);
+    }
+
+    /**
+     * A semantic or hybrid search: the {@link MemorySettings#fusionDepth()} best of the semantic ranking (and,
+     * for hybrid, of the text ranking) fused by reciprocal rank fusion, each memory scoring
+     * {@code weight / (k + rank)} per ranking it is in; the total counts the memories fused.
+     */
+    private SearchResult fusedSearch(SearchQuery query, SemanticIndex vectors, SearchMode mode) {
+        MemorySettings current = settings;
+        int depth = current.fusionDepth();
+        long now = clock.millis();
+        List<SearchHit> byText = List.of();
+        boolean textCut = false;
+        if (mode == SearchMode.HYBRID) {
+            SearchResult text = textSearch(query.withLimit(depth).after(null).withMode(SearchMode.TEXT));
+            byText = text.hits();
+            textCut = text.more() || !text.totalExact();
+        }
+        List<SemanticHit> byMeaning = vectors.nearest(query.text(), query.namespaces(), depth,
+                id -> visibleMatch(id, query, now) != null);
+        double textWeight = mode == SearchMode.HYBRID ? current.textWeight() : 0;
+        double semanticWeight = current.semanticWeight();
+        int k = current.fusionK();
+        Map<String, SearchHit> found = new LinkedHashMap<>();
+        Map<String, Integer> textRanks = new java.util.HashMap<>();
+        Map<String, SemanticHit> semanticHits = new java.util.HashMap<>();
+        Map<String, Integer> semanticRanks = new java.util.HashMap<>();
+        for (int i = 0; i < byText.size(); i++) {
+            SearchHit hit = byText.get(i);
+            found.put(hit.memory().id(), hit);
+            textRanks.put(hit.memory().id(), i + 1);
+        }
+        for (int i = 0; i < byMeaning.size(); i++) {
+            SemanticHit hit = byMeaning.get(i);
+            semanticHits.put(hit.id(), hit);
+            semanticRanks.put(hit.id(), i + 1);
+            if (!found.containsKey(hit.id())) {
+                Memory memory = visibleMatch(hit.id(), query, now);
+                if (memory != null) {
+                    found.put(hit.id(), new SearchHit(memory, 0, List.of()));
+                }
+            }
+        }
+        List<SearchHit> fused = new ArrayList<>(found.size());
+        for (SearchHit hit : found.values()) {
+            String id = hit.memory().id();
+            Integer textRank = textRanks.get(id);
+            Integer semanticRank = semanticRanks.get(id);
+            double textPart = textRank == null ? 0 : textWeight / (k + textRank);
+            double semanticPart = semanticRank == null ? 0 : semanticWeight / (k + semanticRank);
+            Fusion how = new Fusion(textRank, textRank == null ? null : hit.score(), semanticRank,
+                    semanticRank == null ? null : semanticHits.get(id).similarity(), textPart, semanticPart, k);
+            fused.add(hit.fused(textPart + semanticPart, how));
+        }
+        fused.sort(Bm25.BEST_FIRST);
+        long total = fused.size();
+        SearchPosition after = query.after();
+        if (after != null) {
+            fused = fused.stream().filter(after::isBefore).toList();
+        }
+        int taken = Math.min(query.limit(), fused.size());
+        boolean exact = !textCut && byMeaning.size() < depth;
+        return new SearchResult(List.copyOf(fused.subList(0, taken)), total, exact, taken < fused.size(), mode);
+    }
+
+    /** The memory {@code id} when it is visible and passes the query's filters; null otherwise. */
+    private Memory visibleMatch(String id, SearchQuery query, long now) {
+        byte[] value = store.read(txn -> txn.get(RECORDS, key(id)));
+        Memory memory = value == null ? null : decodeOrSkip(key(id), value);
+        return memory != null && passes(memory, query, now) ? memory : null;
+    }
+
+    /**
+     * Hands every stored memory the semantic index has not seen to it, in batches (each memory still
+     * unchanged in the batch's transaction), then marks it done; with {@code force} even when it says it has
+     * seen them all (re-embedding everything). Returns how many memories were handed over; 0 without the
+     * semantic bundle.
+     */
+    public long backfillSemantic(boolean force) {
+        SemanticIndex vectors = semantic;
+        if (vectors == null || (!force && !store.read(vectors::needsBackfill))) {
+            return 0;
+        }
+        long queued = 0;
+        byte[] from = null;
+        while (true) {
+            byte[] start = from;
+            List<byte[][]> batch = store.read(txn -> {
+                List<byte[][]> entries = new ArrayList<>();
+                txn.scan(RECORDS, start, (key, value) -> {
+                    entries.add(new byte[][] {key, value});
+                    return entries.size() < REBUILD_BATCH;
+                });
+                return entries;
+            });
+            queued += store.write(txn -> {
+                long handed = 0;
+                for (byte[][] entry : batch) {
+                    Memory memory = Arrays.equals(txn.get(RECORDS, entry[0]), entry[1])
+                            ? decodeOrSkip(entry[0], entry[1]) : null; // a changed one was queued by its write
+                    if (memory != null) {
+                        vectors.textChanged(txn, memory.namespace(), memory.id(), memory.content());
+                        handed++;
+                    }
+                }
+                if (batch.size() < REBUILD_BATCH) {
+                    vectors.backfilled(txn);
+                }
+                return handed;
+            });
+            if (batch.size() < REBUILD_BATCH) {
+                return queued;
+            }
+            byte[] last = batch.get(batch.size() - 1)[0];
+            from = Arrays.copyOf(last, last.length + 1);
+        }
+    }
+
+    /** A search by words alone, on the text index (or a scan while it is being built). */
+    private SearchResult textSearch(SearchQuery query) {
         long now = clock.millis();
         double[] boosts = settings.fieldBoosts();
         SearchResult indexed = store.read(txn -> {
@@ -179,7 +326,7 @@ public class MemoryEngine {
                 Memory memory = value == null ? null : decodeOrSkip(key(hit.id()), value);
                 if (memory != null) {
                     List<String> matched = hit.matches().stream().map(TextHit.TermMatch::term).distinct().toList();
-                    hits.add(new SearchHit(memory, hit.score(), matched, hit.matches(), hit.doc()));
+                    hits.add(new SearchHit(memory, hit.score(), matched, hit.matches(), hit.doc(), null));
                 }
             }
             return new SearchResult(List.copyOf(hits), found.total(), found.totalExact(), found.more());
@@ -350,7 +497,7 @@ public class MemoryEngine {
         long stmTtlMs = settingsForWrites().stmTtlMs();
         long now = clock.millis();
         byte[] key = key(id);
-        MentionLinks mentions = links;
+        Derived derived = derived();
         for (int attempt = 0; ; attempt++) {
             // analyze the changed memory outside the write transaction; the write checks nothing changed meanwhile
             byte[] seen = store.read(txn -> txn.get(RECORDS, key));
@@ -363,7 +510,7 @@ public class MemoryEngine {
                 if (!Arrays.equals(stored, seen) && !lastAttempt) {
                     return Optional.empty(); // changed since it was read: analyze again
                 }
-                Memory current = visibleOrPurged(txn, mentions, textIndex, key, now);
+                Memory current = visibleOrPurged(txn, derived, key, now);
                 if (current == null) {
                     return Optional.of(Optional.empty());
                 }
@@ -375,10 +522,8 @@ public class MemoryEngine {
                 Memory updated = change.memory();
                 txn.put(RECORDS, key, encode(updated));
                 // on the last attempt the memory may differ from what was analyzed: analyze it here
-                textIndex.put(txn, Arrays.equals(stored, seen) ? indexed : textIndex.prepare(updated));
-                if (mentions != null && change.changed().contains("text")) {
-                    linkMentions(mentions, txn, updated);
-                }
+                derived.stored(txn, updated, Arrays.equals(stored, seen) ? indexed : textIndex.prepare(updated),
+                        change.changed().contains("text"));
                 return Optional.of(Optional.of(new UpdateOutcome(id, updated.namespace(), updated.version(),
                         List.copyOf(change.changed()))));
             });
@@ -434,9 +579,9 @@ public class MemoryEngine {
         }
         long now = clock.millis();
         byte[] key = key(id);
-        MentionLinks mentions = links;
+        Derived derived = derived();
         return store.write(txn -> {
-            Memory current = visibleOrPurged(txn, mentions, textIndex, key, now);
+            Memory current = visibleOrPurged(txn, derived, key, now);
             if (current == null) {
                 return DeleteOutcome.NOTHING;
             }
@@ -446,8 +591,7 @@ public class MemoryEngine {
                 txn.put(BACKUP, key, GSON.toJson(deleted).getBytes(StandardCharsets.UTF_8));
             }
             txn.delete(RECORDS, key);
-            textIndex.remove(txn, current.id());
-            int cascaded = mentions == null ? 0 : mentions.unlink(txn, current.id(), current.namespace());
+            int cascaded = derived.removed(txn, current);
             return new DeleteOutcome(true, current.namespace(), backup, cascaded);
         });
     }
@@ -458,7 +602,7 @@ public class MemoryEngine {
      */
     public int purgeExpired() {
         long now = clock.millis();
-        MentionLinks mentions = links;
+        Derived derived = derived();
         int purged = 0;
         while (true) {
             List<byte[]> expired = store.read(txn -> {
@@ -479,7 +623,7 @@ public class MemoryEngine {
                 int deleted = 0;
                 for (byte[] key : expired) {
                     byte[] value = txn.get(RECORDS, key);
-                    if (value != null && purge(txn, mentions, textIndex, decode(value), now)) {
+                    if (value != null && purge(txn, derived, decode(value), now)) {
                         deleted++;
                     }
                 }
@@ -492,28 +636,23 @@ public class MemoryEngine {
     }
 
     /** Deletes the memory, its index entries and its links when it has expired; returns whether it had. */
-    private static boolean purge(WriteTxn txn, MentionLinks mentions, MemoryTextIndex textIndex, Memory memory,
-            long now) {
+    private static boolean purge(WriteTxn txn, Derived derived, Memory memory, long now) {
         if (!memory.isExpiredAt(now)) {
             return false;
         }
         txn.delete(RECORDS, key(memory.id()));
-        textIndex.remove(txn, memory.id());
-        if (mentions != null) {
-            mentions.unlink(txn, memory.id(), memory.namespace());
-        }
+        derived.removed(txn, memory);
         return true;
     }
 
     /** The memory when it is visible; an expired one is deleted here, with its links, and is null. */
-    private static Memory visibleOrPurged(WriteTxn txn, MentionLinks mentions, MemoryTextIndex textIndex, byte[] key,
-            long now) {
+    private static Memory visibleOrPurged(WriteTxn txn, Derived derived, byte[] key, long now) {
         byte[] value = txn.get(RECORDS, key);
         if (value == null) {
             return null;
         }
         Memory memory = decode(value);
-        return purge(txn, mentions, textIndex, memory, now) ? null : memory;
+        return purge(txn, derived, memory, now) ? null : memory;
     }
 
     private static boolean passes(Memory memory, SearchQuery query, long now) {

@@ -74,6 +74,11 @@ public class MemorySearchTool extends AbstractTool {
                   "type": "boolean",
                   "default": false,
                   "description": "Also say, per result, what each matched word contributed to its score."
+                },
+                "mode": {
+                  "type": "string",
+                  "enum": ["text", "semantic", "hybrid"],
+                  "description": "text: by words; semantic: by meaning (finds paraphrases with no word in common); hybrid: both fused. Default hybrid when semantic search is installed, else text; semantic and hybrid fall back to text when it is not."
                 }
               }
             }
@@ -132,15 +137,24 @@ public class MemorySearchTool extends AbstractTool {
                               },
                               "required": ["term", "clause", "fields", "idf", "score"]
                             }
+                          },
+                          "fusion": {
+                            "type": "object",
+                            "description": "Semantic and hybrid searches: the memory's rank in each ranking (absent where it was not among the best) and what each added to score: weight / (k + rank).",
+                            "properties": {
+                              "k": {"type": "integer"},
+                              "text": {"type": "object", "properties": {"rank": {"type": "integer"}, "score": {"type": "number"}, "contribution": {"type": "number"}}},
+                              "semantic": {"type": "object", "properties": {"rank": {"type": "integer"}, "similarity": {"type": "number"}, "contribution": {"type": "number"}}}
+                            }
                           }
-                        },
-                        "required": ["matchedTerms"]
+                        }
                       }
                     },
                     "required": ["id", "namespace", "score", "layer", "content", "created_at", "updated_at", "version"]
                   }
                 },
                 "total": {"type": "integer", "description": "How many memories matched in all, before the limit (every page together); at least this many when totalExact is false."},
+                "mode": {"type": "string", "enum": ["text", "semantic", "hybrid"], "description": "How the results were ranked."},
                 "totalExact": {"type": "boolean", "description": "False when counting stopped early (a very common word): total is then a lower bound."},
                 "tookMs": {"type": "integer"},
                 "truncated": {"type": "boolean", "description": "Present and true when this page stopped early to stay within the response size budget; continue with nextCursor."},
@@ -187,7 +201,8 @@ public class MemorySearchTool extends AbstractTool {
                 to,
                 namespaces(arguments, context),
                 tags(arguments),
-                null);
+                null,
+                SearchMode.fromArgument("mode", arguments.optString("mode", null)));
         boolean explain = arguments.optBoolean("explain", false);
         SearchQuery query = first.after(SearchCursor.read(first, MemoryArguments.optText(arguments, "cursor")));
         SearchResult found = memory.search(query);
@@ -209,6 +224,7 @@ public class MemorySearchTool extends AbstractTool {
         result.put("results", results);
         result.put("total", found.total());
         result.put("totalExact", found.totalExact());
+        result.put("mode", found.mode().argument());
         result.put("tookMs", (System.nanoTime() - started) / 1_000_000);
         if (truncated) {
             result.put("truncated", true);
@@ -249,7 +265,7 @@ public class MemorySearchTool extends AbstractTool {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", found.id());
         result.put("namespace", found.namespace());
-        result.put("score", Math.round(hit.score() * 10_000) / 10_000.0);
+        result.put("score", hit.fusion() != null ? round(hit.score()) : Math.round(hit.score() * 10_000) / 10_000.0);
         result.put("layer", found.layer().name());
         result.put("content", found.content());
         result.put("created_at", found.createdAt());
@@ -270,7 +286,7 @@ public class MemorySearchTool extends AbstractTool {
             }
             result.put("docRefs", docRefs);
         }
-        if (!hit.matchedTerms().isEmpty()) {
+        if (!hit.matchedTerms().isEmpty() || hit.fusion() != null) {
             Map<String, Object> why = new LinkedHashMap<>();
             why.put("matchedTerms", hit.matchedTerms());
             if (explain) {
@@ -286,9 +302,30 @@ public class MemorySearchTool extends AbstractTool {
                 }
                 why.put("terms", terms);
             }
+            if (hit.fusion() != null) {
+                why.put("fusion", fusion(hit.fusion()));
+            }
             result.put("explain", why);
         }
         return result;
+    }
+
+    private static Map<String, Object> fusion(Fusion how) {
+        Map<String, Object> fusion = new LinkedHashMap<>();
+        fusion.put("k", (long) how.k());
+        if (how.textRank() != null) {
+            fusion.put("text", Map.of("rank", (long) how.textRank(), "score", round(how.textScore()),
+                    "contribution", round(how.textPart())));
+        }
+        if (how.semanticRank() != null) {
+            fusion.put("semantic", Map.of("rank", (long) how.semanticRank(), "similarity", round(how.similarity()),
+                    "contribution", round(how.semanticPart())));
+        }
+        return fusion;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1_000_000) / 1_000_000.0;
     }
 
     private static void putIfPresent(Map<String, Object> map, String name, Object value) {

@@ -2,6 +2,7 @@ package io.engram.memory;
 
 import io.engram.api.config.ConfigFileGate;
 import io.engram.api.config.ConfigReader;
+import io.engram.api.search.SemanticIndex;
 import io.engram.api.store.DynamicStore;
 import io.engram.api.store.Store;
 import io.engram.api.store.StoreException;
@@ -69,6 +70,19 @@ public class MemoryService extends MemoryEngine {
         @AttributeDefinition(description = "Weight of a word found in the names of the entities a memory was"
                 + " linked to with memory_add's entities")
         double searchBoostEntities() default 1.0;
+
+        @AttributeDefinition(description = "Hybrid search (with the semantic bundle): reciprocal rank fusion's k;"
+                + " a memory ranked r-th by one signal adds weight / (k + r)")
+        int searchFusionK() default 60;
+
+        @AttributeDefinition(description = "Hybrid search: weight of the text ranking")
+        double searchTextWeight() default 1.0;
+
+        @AttributeDefinition(description = "Hybrid search: weight of the semantic ranking")
+        double searchSemanticWeight() default 1.0;
+
+        @AttributeDefinition(description = "Hybrid search: how many of each ranking's best are fused")
+        int searchFusionDepth() default 100;
     }
 
     /** The one place the settings are checked. */
@@ -80,7 +94,11 @@ public class MemoryService extends MemoryEngine {
             .atLeast("responseBudgetChars", 200)
             .atLeast("searchBoostContent", 0)
             .atLeast("searchBoostMetadata", 0)
-            .atLeast("searchBoostEntities", 0);
+            .atLeast("searchBoostEntities", 0)
+            .atLeast("searchFusionK", 1)
+            .atLeast("searchTextWeight", 0)
+            .atLeast("searchSemanticWeight", 0)
+            .atLeast("searchFusionDepth", 10);
 
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
@@ -142,6 +160,18 @@ public class MemoryService extends MemoryEngine {
         unsetMentionLinks(links);
     }
 
+    // Present while the semantic bundle runs: memories are queued for embedding and searches fuse both rankings.
+    @Reference(name = "semanticIndex", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSemanticIndex(SemanticIndex index) {
+        setSemanticIndex(index);
+        sweeper.execute(this::backfillOrLater); // memories stored without it get their vectors
+    }
+
+    void unbindSemanticIndex(SemanticIndex index) {
+        unsetSemanticIndex(index);
+    }
+
     @Override
     protected MemorySettings settingsForWrites() {
         configFile.await();
@@ -151,6 +181,20 @@ public class MemoryService extends MemoryEngine {
     @Deactivate
     void deactivate() {
         sweeper.shutdown(); // a sweep under way ends with its transaction
+    }
+
+    /** Hands the semantic index the memories it has never seen; tried again at the next sweep when it fails. */
+    private void backfillOrLater() {
+        try {
+            long queued = backfillSemantic(false);
+            if (queued > 0) {
+                LOG.info(() -> queued + " memories queued to be embedded for semantic search");
+            }
+        } catch (StoreException e) {
+            LOG.log(Level.FINE, "Semantic backfill not checked: storage unavailable; trying again later", e);
+        } catch (RuntimeException e) {
+            LOG.log(sweeper.isShutdown() ? Level.FINE : Level.WARNING, "Queueing memories for embedding failed", e);
+        }
     }
 
     /** Builds the text index when it is missing; a store that is not open yet is tried again at the next sweep. */
@@ -170,6 +214,9 @@ public class MemoryService extends MemoryEngine {
      */
     private void sweep() {
         indexOrLater();
+        if (semanticIndex() != null) {
+            backfillOrLater();
+        }
         try {
             int purged = purgeExpired();
             if (purged > 0) {
@@ -188,7 +235,8 @@ public class MemoryService extends MemoryEngine {
         this.config = checked;
         MemorySettings settings = new MemorySettings(checked.stmTtlMs(), checked.searchDefaultLimit(),
                 checked.searchMaxLimit(), checked.responseBudgetChars(), checked.searchBoostContent(),
-                checked.searchBoostMetadata(), checked.searchBoostEntities());
+                checked.searchBoostMetadata(), checked.searchBoostEntities(), checked.searchFusionK(),
+                checked.searchTextWeight(), checked.searchSemanticWeight(), checked.searchFusionDepth());
         applySettings(settings);
         configFile.modified(properties);
         LOG.fine(() -> "Memory settings in force: " + settings);

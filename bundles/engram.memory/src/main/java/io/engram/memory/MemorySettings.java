@@ -10,16 +10,23 @@ package io.engram.memory;
  * @param boostContent        weight of a match in a memory's content
  * @param boostMetadata       weight of a match in its metadata values
  * @param boostEntities       weight of a match in the entity names it was linked to
+ * @param fusionK             reciprocal rank fusion's k: a hit at rank r adds {@code weight / (k + r)}
+ * @param textWeight          weight of the text ranking in a hybrid search
+ * @param semanticWeight      weight of the semantic ranking in a hybrid search
+ * @param fusionDepth         how many hits of each ranking a hybrid search fuses
  */
 public record MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit, int responseBudgetChars,
-        double boostContent, double boostMetadata, double boostEntities) {
+        double boostContent, double boostMetadata, double boostEntities, int fusionK, double textWeight,
+        double semanticWeight, int fusionDepth) {
 
-    public static final MemorySettings DEFAULTS = new MemorySettings(3_600_000L, 10, 100, 8_000, 1.0, 0.5, 1.0);
+    public static final MemorySettings DEFAULTS = new MemorySettings(3_600_000L, 10, 100, 8_000, 1.0, 0.5, 1.0,
+            60, 1.0, 1.0, 100);
 
-    /** Settings with the default field weights. */
+    /** Settings with the default search weights. */
     public MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit, int responseBudgetChars) {
         this(stmTtlMs, searchDefaultLimit, searchMaxLimit, responseBudgetChars, DEFAULTS.boostContent(),
-                DEFAULTS.boostMetadata(), DEFAULTS.boostEntities());
+                DEFAULTS.boostMetadata(), DEFAULTS.boostEntities(), DEFAULTS.fusionK(), DEFAULTS.textWeight(),
+                DEFAULTS.semanticWeight(), DEFAULTS.fusionDepth());
     }
 
     /** Settings with the default response budget and field weights. */

@@ -82,6 +82,7 @@ final class SearchCursor {
                 query.layer() == null ? null : query.layer().name(), query.sessionId(), query.episodeId(),
                 query.from(), query.to(),
                 query.namespaces() == null ? null : String.join("\n", new TreeSet<>(query.namespaces())),
-                query.tags().isEmpty() ? null : String.join("\n", new TreeSet<>(query.tags())));
+                query.tags().isEmpty() ? null : String.join("\n", new TreeSet<>(query.tags())),
+                query.mode() == null ? null : query.mode().name());
     }
 }

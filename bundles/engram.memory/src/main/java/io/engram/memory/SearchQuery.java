@@ -9,9 +9,15 @@ import java.util.Set;
  * @param namespaces the namespaces searched; null searches every namespace
  * @param tags       memories must carry every one of these tags (metadata {@code tags}, any case); empty for any
  * @param after      where the previous page ended: only hits ranked after it are returned; null for the first page
+ * @param mode       text, semantic or hybrid; null: hybrid when semantic search is installed, else text
  */
 public record SearchQuery(String text, int limit, Layer layer, String sessionId, String episodeId, Long from,
-        Long to, Set<String> namespaces, Set<String> tags, SearchPosition after) {
+        Long to, Set<String> namespaces, Set<String> tags, SearchPosition after, SearchMode mode) {
+
+    public SearchQuery(String text, int limit, Layer layer, String sessionId, String episodeId, Long from, Long to,
+            Set<String> namespaces, Set<String> tags, SearchPosition after) {
+        this(text, limit, layer, sessionId, episodeId, from, to, namespaces, tags, after, null);
+    }
 
     public SearchQuery {
         text = text == null ? "" : text;
@@ -32,11 +38,16 @@ public record SearchQuery(String text, int limit, Layer layer, String sessionId,
 
     /** The same search, continuing after {@code position} (null: from the start). */
     public SearchQuery after(SearchPosition position) {
-        return new SearchQuery(text, limit, layer, sessionId, episodeId, from, to, namespaces, tags, position);
+        return new SearchQuery(text, limit, layer, sessionId, episodeId, from, to, namespaces, tags, position, mode);
+    }
+
+    /** The same search ranked by {@code newMode}. */
+    public SearchQuery withMode(SearchMode newMode) {
+        return new SearchQuery(text, limit, layer, sessionId, episodeId, from, to, namespaces, tags, after, newMode);
     }
 
     /** The same search with another limit. */
     public SearchQuery withLimit(int newLimit) {
-        return new SearchQuery(text, newLimit, layer, sessionId, episodeId, from, to, namespaces, tags, after);
+        return new SearchQuery(text, newLimit, layer, sessionId, episodeId, from, to, namespaces, tags, after, mode);
     }
 }
