@@ -4,6 +4,10 @@
 //
 //   node bench/relevance.mjs [--label text] [--search-args '{"mode":"hybrid"}'] [--worst 10]
 //                            [--corpus bench/relevance/corpus.jsonl] [--queries bench/relevance/queries.jsonl]
+//                            [--semantic bundles/engram.semantic/target/engram.semantic-0.2.0-SNAPSHOT.jar]
+//
+// With --semantic, the semantic search bundle is put in the data folder's deploy folder before the
+// first start (docs/SEMANTIC.md), and the queries wait until every memory has its vector.
 //
 // One fresh data folder. One Engram process per workspace, each started with ENGRAM_NAMESPACE set
 // to it (an IDE window on that project); the first adds the whole corpus with memory_add (each
@@ -15,7 +19,7 @@
 // miss them) and per kind, then the worst queries. Exits 1 when the set itself is inconsistent or
 // a call fails.
 
-import { readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -29,6 +33,7 @@ const { values: options } = parseArgs({
     label: { type: 'string', default: 'text' },
     'search-args': { type: 'string', default: '{}' },
     worst: { type: 'string', default: '10' },
+    semantic: { type: 'string' },
   },
 });
 const CUTOFF = 10;
@@ -189,6 +194,25 @@ const machineAtStart = machineSummary();
 const dir = await freshDir('relevance');
 console.error(`Engram jar: ${engramJar()}; ${corpus.length} memories, ${queries.length} queries; data in ${dir}`);
 const workspaces = [...new Set(queries.map((query) => query.workspace))];
+if (options.semantic) {
+  await mkdir(join(dir, 'data', 'deploy'), { recursive: true });
+  await copyFile(resolve(options.semantic), join(dir, 'data', 'deploy', 'engram.semantic.jar'));
+}
+
+/** Waits until the semantic bundle has embedded `count` memories and has none pending. */
+async function awaitVectors(server, count) {
+  const deadline = performance.now() + 600_000;
+  while (true) {
+    const semantic = (await call(server, 'system_status', {})).semantic;
+    if (semantic && semantic.pending === 0 && semantic.vectors >= count) {
+      return;
+    }
+    if (performance.now() > deadline) {
+      throw new Error(`vectors not ready after 600 s: ${JSON.stringify(semantic)}`);
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
 const outcomes = [];
 let keyOf;
 for (const workspace of workspaces) {
@@ -202,6 +226,10 @@ for (const workspace of workspaces) {
       const started = performance.now();
       keyOf = await addCorpus(server, corpus);
       console.error(`added ${corpus.length} memories in ${(performance.now() - started).toFixed(0)} ms`);
+      if (options.semantic) {
+        await awaitVectors(server, corpus.length);
+        console.error(`embedded ${corpus.length} memories ${(performance.now() - started).toFixed(0)} ms after the first add`);
+      }
     }
     for (const query of queries.filter((q) => q.workspace === workspace)) {
       const args = { q: query.q, limit: CUTOFF, ...query.args, ...EXTRA_ARGS };
