@@ -45,6 +45,11 @@ class SemanticSearchEndToEndTest {
             assertTrue(engram.stderr().contains("Semantic search ready: model all-minilm-l6-v2-q/int8 loaded in"),
                     engram.stderr());
             engram.callToolOk("memory_add", Map.of("content", "the host keeps serving beside the semantic bundle"));
+            // loading the model and its native libraries warns about nothing the user could act on
+            for (JsonObject notification : engram.notifications) {
+                assertFalse("notifications/message".equals(McpClient.str(notification, "method")),
+                        notification.toString());
+            }
 
             Files.delete(deploy.resolve("engram.semantic.jar"));
             long deadline = System.nanoTime() + DEPLOY_WAIT.toNanos();

@@ -150,7 +150,14 @@ public class SemanticEngine implements SemanticIndex {
         if (limit <= 0 || (namespaces != null && namespaces.isEmpty())) {
             return List.of();
         }
-        float[] vector = model().embed(List.of(query)).get(0);
+        return nearest(model().embed(List.of(query)).get(0), namespaces, limit, accept);
+    }
+
+    /** {@link #nearest(String, Set, int, Predicate)} for a query already embedded (a unit vector). */
+    List<SemanticHit> nearest(float[] vector, Set<String> namespaces, int limit, Predicate<String> accept) {
+        if (limit <= 0 || (namespaces != null && namespaces.isEmpty())) {
+            return List.of();
+        }
         return store.read(txn -> {
             Ranking ranking = new Ranking(vector, limit, accept);
             if (namespaces == null) {
