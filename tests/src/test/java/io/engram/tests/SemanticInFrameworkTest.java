@@ -109,6 +109,16 @@ class SemanticInFrameworkTest {
         semantic.stop(); // the worker ends with its component; the store and host go on
         assertEquals(Bundle.RESOLVED, semantic.getState());
         assertTrue(client.toolNames().contains("memory_add"));
+
+        // A new version dropped into the deploy folder is an update: a new class loader, which must load the
+        // native libraries again although the old one may still hold them.
+        semantic.update(java.nio.file.Files.newInputStream(SemanticBundle.jar()));
+        semantic.start();
+        ServiceReference<?> updated = awaitService(system, "io.engram.api.search.SemanticIndex");
+        Object again = system.getService(updated);
+        List<?> after = (List<?>) indexType.getMethod("nearest", String.class, Set.class, int.class,
+                Predicate.class).invoke(again, "who checks the database credentials", Set.of("proj"), 1, every);
+        assertEquals("mem_1", after.get(0).getClass().getMethod("id").invoke(after.get(0)), after.toString());
     }
 
     private static Bundle apiBundle(BundleContext system) {

@@ -4,10 +4,17 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * all-MiniLM-L6-v2 (quantized, 384 dimensions) on ONNX Runtime, in this process, with no network: the model,
@@ -20,6 +27,8 @@ final class MiniLmEmbedder {
 
     static final int DIMENSIONS = 384;
 
+    private static final Logger LOG = Logger.getLogger(MiniLmEmbedder.class.getName());
+
     private final EmbeddingModel model;
 
     private MiniLmEmbedder(EmbeddingModel model) {
@@ -29,25 +38,47 @@ final class MiniLmEmbedder {
     /**
      * Loads the model (about a second of CPU) and embeds one text, so the first real call pays nothing.
      *
-     * @param nativeDir where the tokenizer's native library is extracted (kept across runs); null for DJL's
-     *        default (~/.djl.ai)
+     * @param nativeDir a folder of this bundle's own where the tokenizer's native library is extracted; null for
+     *        DJL's default (the ENGINE_CACHE_DIR property, else ~/.djl.ai)
      */
-    static MiniLmEmbedder load(Path nativeDir) {
-        // DJL reads these when it loads the tokenizer's library: never download (the library is in this bundle),
-        // and extract into the host's folder rather than the user's home. They are JVM-wide, so only set when
-        // nobody chose otherwise.
-        if (System.getProperty("ai.djl.offline") == null) {
-            System.setProperty("ai.djl.offline", "true");
-        }
-        if (nativeDir != null && System.getProperty("ENGINE_CACHE_DIR") == null
-                && System.getenv("ENGINE_CACHE_DIR") == null) {
-            System.setProperty("ENGINE_CACHE_DIR", nativeDir.toAbsolutePath().toString());
+    static MiniLmEmbedder load(Path nativeDir) throws IOException {
+        // DJL loads the tokenizer's library from the bundle (never download it), extracting it under
+        // ENGINE_CACHE_DIR, a JVM-wide setting read at that moment.
+        System.setProperty("ai.djl.offline", "true");
+        if (nativeDir != null) {
+            // A JVM loads a library file into one class loader only. A new revision of this bundle (an updated
+            // jar) has a new class loader while the old one may still hold its copy: each load gets a folder of
+            // its own, and those of earlier loads are deleted (Linux allows it while they are loaded; where the
+            // system refuses, they go at a later start).
+            deleteQuietly(nativeDir);
+            Files.createDirectories(nativeDir);
+            System.setProperty("ENGINE_CACHE_DIR", Files.createTempDirectory(nativeDir, "djl").toString());
         }
         // The embeddings run on the calling thread: the worker embeds one batch at a time, and ONNX Runtime
         // already spreads each inference over the cores.
-        MiniLmEmbedder embedder = inBundle(() -> new MiniLmEmbedder(new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run)));
+        MiniLmEmbedder embedder = inBundle(() -> new MiniLmEmbedder(
+                new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run)));
         embedder.embed(List.of("warm up the model"));
         return embedder;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                if (!file.equals(dir)) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        LOG.log(Level.FINE, "Not deleted now: " + file, e);
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.log(Level.FINE, "Earlier native libraries not deleted from " + dir, e);
+        }
     }
 
     /** One unit vector of {@link #DIMENSIONS} per text, in order. */

@@ -42,12 +42,14 @@ class SemanticBenchmark {
     @Test
     void run() throws Exception {
         line("load average before: " + loadAverage());
+        String rssBefore = residentMemory();
         long started = System.nanoTime();
         MiniLmEmbedder model = MiniLmEmbedder.load(null);
         line("model load + first embedding: " + ms(System.nanoTime() - started) + " ms");
         Runtime runtime = Runtime.getRuntime();
         System.gc();
-        line("heap used after load: " + (runtime.totalMemory() - runtime.freeMemory()) / (1 << 20) + " MiB");
+        line("process resident memory before/after loading the model: " + rssBefore + " / " + residentMemory()
+                + "; Java heap used after: " + (runtime.totalMemory() - runtime.freeMemory()) / (1 << 20) + " MiB");
 
         List<Map<String, String>> corpus = jsonl(RELEVANCE.resolve("corpus.jsonl"));
         List<Map<String, String>> queries = jsonl(RELEVANCE.resolve("queries.jsonl"));
@@ -93,7 +95,10 @@ class SemanticBenchmark {
                 single[45] / 1e6));
     }
 
-    /** nDCG@10 of ranking by meaning alone, and how far int8 vectors change the top 10 of float32 ones. */
+    /**
+     * nDCG@10 (as docs/RELEVANCE.md defines it: gain = grade) of ranking by meaning alone over the query's workspace
+     * and global, ignoring the queries' filters, and how far int8 vectors change the top 10 of float32 ones.
+     */
     private void quality(MiniLmEmbedder model, List<Map<String, String>> corpus, List<Map<String, String>> queries) {
         List<float[]> docs = model.embed(corpus.stream().map(doc -> doc.get("content")).toList());
         List<byte[]> stored = docs.stream().map(Vectors::encode).toList();
@@ -215,13 +220,13 @@ class SemanticBenchmark {
         for (int rank = 0; rank < ranked.size(); rank++) {
             String key = corpus.get(ranked.get(rank)).get("key");
             int gain = judgements.has(key) ? judgements.get(key).getAsInt() : 0;
-            dcg += (Math.pow(2, gain) - 1) / (Math.log(rank + 2) / Math.log(2));
+            dcg += gain / (Math.log(rank + 2) / Math.log(2));
         }
         List<Integer> ideal = judgements.entrySet().stream().map(e -> e.getValue().getAsInt())
                 .sorted(Comparator.reverseOrder()).limit(10).toList();
         double idcg = 0;
         for (int rank = 0; rank < ideal.size(); rank++) {
-            idcg += (Math.pow(2, ideal.get(rank)) - 1) / (Math.log(rank + 2) / Math.log(2));
+            idcg += ideal.get(rank) / (Math.log(rank + 2) / Math.log(2));
         }
         return idcg == 0 ? 0 : dcg / idcg;
     }
@@ -260,6 +265,15 @@ class SemanticBenchmark {
     private static String loadAverage() throws IOException {
         return Files.readString(Path.of("/proc/loadavg")).trim() + " (" + Runtime.getRuntime().availableProcessors()
                 + " cores)";
+    }
+
+    private static String residentMemory() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return line.substring("VmRSS:".length()).trim();
+            }
+        }
+        return "?";
     }
 
     private static long ms(long nanos) {
