@@ -111,6 +111,10 @@ public class SemanticEngine implements SemanticIndex {
             forget(txn, namespace, key);
             return;
         }
+        if (Arrays.equals(txn.get(IDS, key), SemanticKeys.embeddedValue(namespace, text))) {
+            txn.delete(QUEUE, key); // this very text is embedded already: drop any other text queued since
+            return;
+        }
         txn.put(QUEUE, key, SemanticKeys.queueValue(namespace, text));
         wake();
     }
@@ -126,7 +130,7 @@ public class SemanticEngine implements SemanticIndex {
         txn.delete(QUEUE, key);
         byte[] stored = txn.get(IDS, key);
         if (stored != null) {
-            txn.delete(VECTORS, SemanticKeys.vectorKey(string(stored), id));
+            txn.delete(VECTORS, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(stored), id));
             txn.delete(IDS, key);
         }
         txn.delete(VECTORS, SemanticKeys.vectorKey(namespace, id));
@@ -339,11 +343,11 @@ public class SemanticEngine implements SemanticIndex {
         String id = string(queued.key());
         String namespace = SemanticKeys.queuedNamespace(queued.value());
         byte[] previous = txn.get(IDS, queued.key());
-        if (previous != null && !string(previous).equals(namespace)) {
-            txn.delete(VECTORS, SemanticKeys.vectorKey(string(previous), id));
+        if (previous != null && !SemanticKeys.embeddedNamespace(previous).equals(namespace)) {
+            txn.delete(VECTORS, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(previous), id));
         }
         txn.put(VECTORS, SemanticKeys.vectorKey(namespace, id), vector);
-        txn.put(IDS, queued.key(), utf8(namespace));
+        txn.put(IDS, queued.key(), SemanticKeys.embeddedValue(namespace, SemanticKeys.queuedText(queued.value())));
         return true;
     }
 
@@ -429,7 +433,8 @@ public class SemanticEngine implements SemanticIndex {
             hits.sort(WORST_FIRST.reversed());
             if (hits.stream().anyMatch(hit -> hit.namespace() == null)) {
                 hits.replaceAll(hit -> hit.namespace() != null ? hit : new SemanticHit(hit.id(),
-                        string(Objects.requireNonNull(txn.get(IDS, utf8(hit.id())), "namespace of " + hit.id())),
+                        SemanticKeys.embeddedNamespace(Objects.requireNonNull(txn.get(IDS, utf8(hit.id())),
+                                "namespace of " + hit.id())),
                         hit.similarity()));
             }
             return hits;

@@ -14,7 +14,9 @@ import java.util.Arrays;
  * embedded. Written in the memory's own transaction, so it commits with the memory.
  * <li>{@link #VECTORS}: {@code namespace key + memory id} → the stored vector ({@link Vectors}); one namespace's
  * vectors are one key range.
- * <li>{@link #IDS}: memory id → namespace, so a vector can be found and removed by id alone.
+ * <li>{@link #IDS}: memory id → {@code [namespace length: u16][namespace][digest of model id and text: 16 bytes]}
+ * for each stored vector: finds the vector by id alone, and tells whether a text handed in again is the one
+ * already embedded (a backfill then costs no embedding).
  * <li>{@link #META}: {@code backfilled} → the model (and vector format) every stored memory was handed in for.
  * </ul>
  */
@@ -31,6 +33,7 @@ final class SemanticKeys {
     private static final int LITERAL_NAMESPACE_MAX = 300;
     private static final byte LITERAL = 'n';
     private static final byte DIGEST = 'd';
+    private static final int TEXT_DIGEST_BYTES = 16;
 
     private SemanticKeys() {
     }
@@ -61,6 +64,19 @@ final class SemanticKeys {
     static String queuedText(byte[] value) {
         int length = ((value[0] & 0xff) << 8) | (value[1] & 0xff);
         return new String(value, 2 + length, value.length - 2 - length, StandardCharsets.UTF_8);
+    }
+
+    /** The {@link #IDS} value of a vector of {@code text} in {@code namespace}. */
+    static byte[] embeddedValue(String namespace, String text) {
+        byte[] ns = utf8(namespace);
+        byte[] digest = Arrays.copyOf(sha256(utf8(MiniLmEmbedder.MODEL_ID + '\0' + text)), TEXT_DIGEST_BYTES);
+        return ByteBuffer.allocate(2 + ns.length + digest.length).putShort((short) ns.length).put(ns).put(digest)
+                .array();
+    }
+
+    /** The namespace of an {@link #IDS} value (the same layout as a queue entry's start). */
+    static String embeddedNamespace(byte[] value) {
+        return queuedNamespace(value);
     }
 
     /**

@@ -131,6 +131,29 @@ class SemanticEngineTest {
     }
 
     @Test
+    void theTextAlreadyEmbeddedIsNotEmbeddedAgain() throws Exception {
+        Store store = temp.store();
+        SemanticEngine engine = start(store);
+        addNotes(store, engine, "proj");
+        awaitEmbedded(engine);
+        long embedded = engine.embedded();
+
+        // a backfill hands every memory in again: those whose text has a vector cost nothing
+        addNotes(store, engine, "proj");
+        assertEquals(0, engine.pending());
+        // changed and changed back before the worker saw it: the queued change is dropped
+        store.write(txn -> {
+            engine.textChanged(txn, "proj", "mem_2", "Water the office plants on Monday mornings");
+            engine.textChanged(txn, "proj", "mem_2", GRADLE);
+            return null;
+        });
+        assertEquals(0, engine.pending());
+        assertEquals(embedded, engine.embedded());
+        assertEquals("mem_2", engine.nearest("how do I make the build faster", Set.of("proj"), 1, id -> true)
+                .get(0).id());
+    }
+
+    @Test
     void aMemoryMovedToAnotherNamespaceLeavesNoVectorBehind() throws Exception {
         Store store = temp.store();
         SemanticEngine engine = start(store);
