@@ -36,6 +36,14 @@ class VectorsTest {
         assertTrue(Vectors.cosine(v, Vectors.encode(v)) > 0.999);
     }
 
+    @Test
+    void anyDimensionCountScoresEveryDimension() {
+        float[] odd = Vectors.normalized(new float[] {1, 2, 3, 4, 5, 6, 7});
+        assertEquals(1.0, Vectors.cosine(odd, Vectors.encode(odd)), 0.01);
+        float[] last = Vectors.normalized(new float[] {0, 0, 0, 0, 0, 0, 1});
+        assertEquals(7 / Math.sqrt(140), Vectors.cosine(odd, Vectors.encode(last)), 0.01);
+    }
+
     static float[] gaussian(Random random) {
         float[] v = new float[384];
         for (int i = 0; i < v.length; i++) {
