@@ -276,8 +276,17 @@ public class SemanticEngine implements SemanticIndex {
      * @return how many queue entries were read (0: the queue is empty)
      */
     int embedBatch(MiniLmEmbedder embedder) {
-        int size = settings.batchSize();
-        List<Queued> batch = store.read(txn -> {
+        List<Queued> batch = queued(settings.batchSize());
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        embedded.addAndGet(storeVectors(batch, embed(embedder, batch)));
+        return batch.size();
+    }
+
+    /** The first {@code size} queue entries (a read transaction). */
+    List<Queued> queued(int size) {
+        return store.read(txn -> {
             List<Queued> entries = new ArrayList<>(size);
             txn.scan(QUEUE, null, (key, value) -> {
                 entries.add(new Queued(key, value));
@@ -285,25 +294,27 @@ public class SemanticEngine implements SemanticIndex {
             });
             return entries;
         });
-        if (batch.isEmpty()) {
-            return 0;
-        }
-        List<byte[]> vectors = embed(embedder, batch);
-        int stored = store.write(txn -> {
+    }
+
+    /**
+     * Stores the vectors of the entries still queued as they were read (one write transaction).
+     *
+     * @return how many vectors were stored
+     */
+    int storeVectors(List<Queued> batch, List<byte[]> vectors) {
+        return store.write(txn -> {
             int count = 0;
             for (int i = 0; i < batch.size(); i++) {
-                if (store(txn, batch.get(i), vectors.get(i))) {
+                if (storeIfUnchanged(txn, batch.get(i), vectors.get(i))) {
                     count++;
                 }
             }
             return count;
         });
-        embedded.addAndGet(stored);
-        return batch.size();
     }
 
     /** The stored form of each queued text; null for one the model cannot embed. */
-    private static List<byte[]> embed(MiniLmEmbedder embedder, List<Queued> batch) {
+    static List<byte[]> embed(MiniLmEmbedder embedder, List<Queued> batch) {
         List<String> texts = batch.stream().map(queued -> SemanticKeys.queuedText(queued.value())).toList();
         List<byte[]> vectors = new ArrayList<>(batch.size());
         try {
@@ -332,7 +343,7 @@ public class SemanticEngine implements SemanticIndex {
      *
      * @return whether a vector was stored
      */
-    private static boolean store(WriteTxn txn, Queued queued, byte[] vector) {
+    private static boolean storeIfUnchanged(WriteTxn txn, Queued queued, byte[] vector) {
         if (!Arrays.equals(txn.get(QUEUE, queued.key()), queued.value())) {
             return false; // changed again (stays queued for its new text), removed, or stored by another process
         }
@@ -381,7 +392,8 @@ public class SemanticEngine implements SemanticIndex {
         return key;
     }
 
-    private record Queued(byte[] key, byte[] value) {
+    /** A queue entry as read: the memory id's key and the namespace and text. */
+    record Queued(byte[] key, byte[] value) {
     }
 
     /** The best {@code limit} accepted vectors seen so far: most similar first, then by id. */

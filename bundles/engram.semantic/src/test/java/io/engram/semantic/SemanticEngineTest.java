@@ -167,6 +167,56 @@ class SemanticEngineTest {
     }
 
     @Test
+    void aTextChangedOrRemovedWhileItWasEmbeddedIsNotStoredOverTheChange() throws Exception {
+        Store store = temp.store();
+        SemanticEngine engine = new SemanticEngine(store, SemanticSettings.DEFAULTS); // its worker's steps by hand
+        MiniLmEmbedder model = MiniLmEmbedder.load(null);
+        changed(store, engine, "proj", "mem_1", GRADLE);
+        changed(store, engine, "proj", "mem_2", "The cat's vet appointment moved to next Tuesday");
+        List<SemanticEngine.Queued> batch = engine.queued(10);
+        List<byte[]> vectors = SemanticEngine.embed(model, batch);
+        // meanwhile, in the memories' transactions:
+        changed(store, engine, "proj", "mem_1", "Water the office plants on Monday mornings");
+        store.write(txn -> {
+            engine.removed(txn, "proj", "mem_2");
+            return null;
+        });
+
+        assertEquals(0, engine.storeVectors(batch, vectors), "neither vector is stored");
+        assertEquals(0, engine.vectors());
+        assertEquals(1, engine.pending(), "the new text of mem_1 waits for the next round");
+        assertEquals(1, engine.embedBatch(model));
+        assertEquals(0, engine.pending());
+        assertEquals(List.of("mem_1"), ids(engine.nearest(model.embed("who takes care of the houseplants"),
+                Set.of("proj"), 5, id -> true)), "only the new text, and mem_2 is gone");
+    }
+
+    @Test
+    void twoWorkersOnOneStoreStoreEachMemoryOnce() throws Exception {
+        Store store = temp.store();
+        SemanticEngine first = start(store);
+        SemanticEngine second = start(store); // as a second process on the same store would
+        List<String> topics = List.of("gradle builds", "database passwords", "team lunches", "Makefile tabs",
+                "vet appointments", "office plants", "coffee machine", "release notes");
+        store.write(txn -> {
+            for (int i = 0; i < 40; i++) {
+                (i % 2 == 0 ? first : second).textChanged(txn, "proj", String.format("mem_%02d", i),
+                        "Note " + i + " about " + topics.get(i % topics.size()));
+            }
+            return null;
+        });
+        awaitEmbedded(first);
+        assertEquals(40, first.vectors());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (first.embedded() + second.embedded() < 40 && System.nanoTime() < deadline) {
+            Thread.sleep(10); // each counts after its commit returns
+        }
+        assertEquals(40, first.embedded() + second.embedded(), "each stored by one of them, none twice");
+        assertEquals(List.of("mem_05"), ids(first.nearest("Note 5 about office plants", Set.of("proj"), 1,
+                id -> true)));
+    }
+
+    @Test
     void workQueuedBeforeACrashIsEmbeddedByTheNextStart() throws Exception {
         Store store = temp.store();
         // the memory's transaction committed, then the process died before its worker embedded anything
