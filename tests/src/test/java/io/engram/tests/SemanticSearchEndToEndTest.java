@@ -61,11 +61,26 @@ class SemanticSearchEndToEndTest {
         }
     }
 
+    @Test
+    void aBundleLeftInTheDeployFolderStartsWithTheHostAndStopsWithIt() throws Exception {
+        Path deploy = Files.createDirectories(data.resolve("deploy"));
+        Files.copy(SemanticBundle.jar(), deploy.resolve("engram.semantic.jar"));
+        for (int run = 1; run <= 2; run++) { // the second start reuses the framework cache slot
+            try (McpProcess engram = McpProcess.start(data)) {
+                engram.initialize("2025-06-18");
+                JsonObject semantic = awaitSemanticState(engram, "ready");
+                assertEquals(0, semantic.get("pending").getAsLong(), semantic.toString());
+                engram.callToolOk("memory_add", Map.of("content", "start " + run));
+                assertEquals(0, engram.closeStdinAndWait(Duration.ofSeconds(10)), engram.stderr());
+            }
+        }
+    }
+
     private static JsonObject awaitSemanticState(McpProcess engram, String state) throws Exception {
         long deadline = System.nanoTime() + DEPLOY_WAIT.toNanos();
         while (true) {
             JsonObject status = engram.callToolOk("system_status", Map.of());
-            JsonObject semantic = status.getAsJsonObject("semantic");
+            JsonObject semantic = status.has("semantic") ? status.getAsJsonObject("semantic") : null;
             if (semantic != null && state.equals(semantic.get("state").getAsString()) && semantic.has("pending")) {
                 return semantic;
             }

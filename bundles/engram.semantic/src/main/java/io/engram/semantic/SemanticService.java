@@ -61,8 +61,11 @@ public class SemanticService extends SemanticEngine implements StatusContributor
     /** How long the worker and searches wait for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
 
-    /** How long deactivation waits for the batch being embedded. */
-    static final long STOP_WAIT_MS = 2_000;
+    /**
+     * How long deactivation waits for the worker. Short: the host's whole shutdown has 1.8 s, and nothing is
+     * lost by not waiting (a batch that cannot be stored any more stays queued for the next start).
+     */
+    static final long STOP_WAIT_MS = 300;
 
     private final DynamicStore storage;
     private volatile Config config = SETTINGS.defaults();
