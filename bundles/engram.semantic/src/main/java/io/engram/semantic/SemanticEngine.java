@@ -151,8 +151,8 @@ public class SemanticEngine implements SemanticIndex {
     public List<SemanticHit> nearest(String query, Set<String> namespaces, int limit, Predicate<String> accept) {
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(accept, "accept");
-        if (limit <= 0 || (namespaces != null && namespaces.isEmpty())) {
-            return List.of();
+        if (query.isBlank() || limit <= 0 || (namespaces != null && namespaces.isEmpty())) {
+            return List.of(); // a blank query means nothing
         }
         return nearest(model().embed(List.of(query)).get(0), namespaces, limit, accept);
     }

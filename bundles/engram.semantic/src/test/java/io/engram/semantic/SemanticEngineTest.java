@@ -248,6 +248,8 @@ class SemanticEngineTest {
         assertEquals(List.of(new SemanticHit("mem_c", "x".repeat(400), longOne.get(0).similarity())), longOne);
         assertEquals(List.of(), engine.nearest("faster builds", Set.of("beta"), 10, id -> true));
         assertEquals(List.of(), engine.nearest("faster builds", Set.of(), 10, id -> true));
+        assertEquals(List.of(), engine.nearest(" ", null, 10, id -> true));
+        assertEquals(List.of(), engine.nearest("faster builds", null, 0, id -> true));
         List<SemanticHit> every = engine.nearest("faster builds", null, 10, id -> true);
         assertEquals(Set.of("mem_a", "mem_b", "mem_c"), Set.copyOf(ids(every)));
         assertEquals(Set.of("alpha", "alphabet", "x".repeat(400)),
