@@ -1,0 +1,455 @@
+package io.engram.semantic;
+
+import static io.engram.semantic.SemanticKeys.BACKFILLED;
+import static io.engram.semantic.SemanticKeys.IDS;
+import static io.engram.semantic.SemanticKeys.META;
+import static io.engram.semantic.SemanticKeys.QUEUE;
+import static io.engram.semantic.SemanticKeys.VECTORS;
+import static io.engram.semantic.SemanticKeys.string;
+import static io.engram.semantic.SemanticKeys.utf8;
+
+import io.engram.api.search.SemanticHit;
+import io.engram.api.search.SemanticIndex;
+import io.engram.api.store.ReadTxn;
+import io.engram.api.store.Store;
+import io.engram.api.store.StoreException;
+import io.engram.api.store.WriteTxn;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The semantic index over a {@link Store}: the write-side calls only queue work in the caller's transaction; one
+ * worker thread ({@link #start}) loads the model, then embeds what is queued, in batches, outside any
+ * transaction, and stores each vector only if its queue entry is still the one it embedded. A memory changed
+ * again meanwhile stays queued for its new text; one removed meanwhile is not brought back. Whatever was queued
+ * and not yet stored when the process stops is still queued at the next start. See docs/SEMANTIC.md.
+ */
+public class SemanticEngine implements SemanticIndex {
+
+    private static final Logger LOG = Logger.getLogger(SemanticEngine.class.getName());
+
+    /** How long a search waits for the model while it loads (at startup it takes about a second). */
+    static final long MODEL_WAIT_MS = 60_000;
+
+    /**
+     * After a write of this process, how long the worker keeps looking often for it: it is woken inside the
+     * writer's transaction, which commits a little later.
+     */
+    private static final long RECHECK_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(3);
+    private static final long RECHECK_MS = 20;
+
+    /** The wait after a failed storage access, before trying again. */
+    private static final long STORE_RETRY_MS = 1_000;
+
+    private final Store store;
+    private final CompletableFuture<MiniLmEmbedder> model = new CompletableFuture<>();
+    private final AtomicLong embedded = new AtomicLong();
+    private volatile SemanticSettings settings;
+
+    private final Object wake = new Object();
+    private boolean woken; // guarded by wake
+    private long lastWriteNanos = System.nanoTime() - RECHECK_WINDOW_NANOS; // guarded by wake
+
+    private Thread worker;
+    private volatile boolean stopping;
+
+    public SemanticEngine(Store store, SemanticSettings settings) {
+        this.store = store;
+        this.settings = settings;
+    }
+
+    /**
+     * Starts the worker thread: it loads the model (and embeds a first text), then drains the queue until
+     * {@link #stop}.
+     *
+     * @param nativeDir where the tokenizer's native library is extracted, or null for the library's default
+     */
+    public synchronized void start(Path nativeDir) {
+        if (worker != null) {
+            throw new IllegalStateException("already started");
+        }
+        worker = new Thread(() -> run(nativeDir), "engram-semantic-embedder");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    /** Stops the worker, waiting up to {@code waitMs} for the batch it is embedding; what is queued stays queued. */
+    public synchronized void stop(long waitMs) throws InterruptedException {
+        stopping = true;
+        if (worker != null) {
+            worker.interrupt();
+            worker.join(waitMs);
+        }
+    }
+
+    void applySettings(SemanticSettings settings) {
+        this.settings = settings;
+        wake();
+    }
+
+    @Override
+    public void textChanged(WriteTxn txn, String namespace, String id, String text) {
+        Objects.requireNonNull(namespace, "namespace");
+        Objects.requireNonNull(text, "text");
+        byte[] key = idKey(id);
+        if (text.isBlank()) { // nothing to find by meaning
+            forget(txn, namespace, key);
+            return;
+        }
+        if (Arrays.equals(txn.get(IDS, key), SemanticKeys.embeddedValue(namespace, text))) {
+            txn.delete(QUEUE, key); // this very text is embedded already: drop any other text queued since
+            return;
+        }
+        txn.put(QUEUE, key, SemanticKeys.queueValue(namespace, text));
+        wake();
+    }
+
+    @Override
+    public void removed(WriteTxn txn, String namespace, String id) {
+        Objects.requireNonNull(namespace, "namespace");
+        forget(txn, namespace, idKey(id));
+    }
+
+    private static void forget(WriteTxn txn, String namespace, byte[] key) {
+        String id = string(key);
+        txn.delete(QUEUE, key);
+        byte[] stored = txn.get(IDS, key);
+        if (stored != null) {
+            txn.delete(VECTORS, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(stored), id));
+            txn.delete(IDS, key);
+        }
+        txn.delete(VECTORS, SemanticKeys.vectorKey(namespace, id));
+    }
+
+    @Override
+    public boolean needsBackfill(ReadTxn txn) {
+        byte[] marker = txn.get(META, BACKFILLED);
+        return marker == null || !MiniLmEmbedder.MODEL_ID.equals(string(marker));
+    }
+
+    @Override
+    public void backfilled(WriteTxn txn) {
+        txn.put(META, BACKFILLED, utf8(MiniLmEmbedder.MODEL_ID));
+    }
+
+    @Override
+    public List<SemanticHit> nearest(String query, Set<String> namespaces, int limit, Predicate<String> accept) {
+        Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(accept, "accept");
+        if (query.isBlank() || limit <= 0 || (namespaces != null && namespaces.isEmpty())) {
+            return List.of(); // a blank query means nothing
+        }
+        return nearest(model().embed(List.of(query)).get(0), namespaces, limit, accept);
+    }
+
+    /** {@link #nearest(String, Set, int, Predicate)} for a query already embedded (a unit vector). */
+    List<SemanticHit> nearest(float[] vector, Set<String> namespaces, int limit, Predicate<String> accept) {
+        if (limit <= 0 || (namespaces != null && namespaces.isEmpty())) {
+            return List.of();
+        }
+        return store.read(txn -> {
+            Ranking ranking = new Ranking(vector, limit, accept);
+            if (namespaces == null) {
+                txn.scan(VECTORS, null, (key, value) -> ranking.offer(key, value, null));
+            } else {
+                for (String namespace : new TreeSet<>(namespaces)) {
+                    txn.scanPrefix(VECTORS, SemanticKeys.namespacePrefix(namespace),
+                            (key, value) -> ranking.offer(key, value, namespace));
+                }
+            }
+            return ranking.hits(txn);
+        });
+    }
+
+    @Override
+    public long pending() {
+        return store.read(txn -> txn.count(QUEUE));
+    }
+
+    @Override
+    public String modelId() {
+        return MiniLmEmbedder.MODEL_ID;
+    }
+
+    /** Vectors stored, in every namespace. */
+    long vectors() {
+        return store.read(txn -> txn.count(VECTORS));
+    }
+
+    /** Texts this process has embedded and stored since it started. */
+    long embedded() {
+        return embedded.get();
+    }
+
+    /** "loading", "ready" or "failed: why". */
+    String modelState() {
+        if (!model.isDone()) {
+            return "loading";
+        }
+        try {
+            model.getNow(null);
+            return "ready";
+        } catch (RuntimeException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return "failed: " + cause;
+        }
+    }
+
+    /** The loaded model, waiting for it while it loads. */
+    MiniLmEmbedder model() {
+        try {
+            return model.get(MODEL_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("semantic search is unavailable: the embedding model failed to load: "
+                    + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("semantic search is unavailable: the embedding model is still loading");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the embedding model", e);
+        }
+    }
+
+    private void wake() {
+        synchronized (wake) {
+            woken = true;
+            lastWriteNanos = System.nanoTime();
+            wake.notifyAll();
+        }
+    }
+
+    private void run(Path nativeDir) {
+        MiniLmEmbedder loaded;
+        try {
+            long started = System.nanoTime();
+            loaded = MiniLmEmbedder.load(nativeDir);
+            model.complete(loaded);
+            LOG.info(() -> "Semantic search ready: model " + MiniLmEmbedder.MODEL_ID + " loaded in "
+                    + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+        } catch (Throwable e) { // UnsatisfiedLinkError and ExceptionInInitializerError included
+            model.completeExceptionally(e);
+            LOG.log(Level.SEVERE, "Semantic search is unavailable: the embedding model failed to load", e);
+            return;
+        }
+        while (!stopping) {
+            try {
+                if (embedBatch(loaded) == 0) {
+                    awaitWork();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (StoreException e) {
+                LOG.log(Level.FINE, "Semantic index waits for storage", e);
+                if (!pause(STORE_RETRY_MS)) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                if (stopping) {
+                    return;
+                }
+                LOG.log(Level.WARNING, "Embedding queued memories failed; trying again", e);
+                if (!pause(settings.pollIntervalMs())) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Embeds and stores one batch of queued texts.
+     *
+     * @return how many queue entries were read (0: the queue is empty)
+     */
+    int embedBatch(MiniLmEmbedder embedder) {
+        List<Queued> batch = queued(settings.batchSize());
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        embedded.addAndGet(storeVectors(batch, embed(embedder, batch)));
+        return batch.size();
+    }
+
+    /** The first {@code size} queue entries (a read transaction). */
+    List<Queued> queued(int size) {
+        return store.read(txn -> {
+            List<Queued> entries = new ArrayList<>(size);
+            txn.scan(QUEUE, null, (key, value) -> {
+                entries.add(new Queued(key, value));
+                return entries.size() < size;
+            });
+            return entries;
+        });
+    }
+
+    /**
+     * Stores the vectors of the entries still queued as they were read (one write transaction).
+     *
+     * @return how many vectors were stored
+     */
+    int storeVectors(List<Queued> batch, List<byte[]> vectors) {
+        return store.write(txn -> {
+            int count = 0;
+            for (int i = 0; i < batch.size(); i++) {
+                if (storeIfUnchanged(txn, batch.get(i), vectors.get(i))) {
+                    count++;
+                }
+            }
+            return count;
+        });
+    }
+
+    /** The stored form of each queued text; null for one the model cannot embed. */
+    static List<byte[]> embed(MiniLmEmbedder embedder, List<Queued> batch) {
+        List<String> texts = batch.stream().map(queued -> SemanticKeys.queuedText(queued.value())).toList();
+        List<byte[]> vectors = new ArrayList<>(batch.size());
+        try {
+            for (float[] vector : embedder.embed(texts)) {
+                vectors.add(Vectors.encode(vector));
+            }
+            return vectors;
+        } catch (RuntimeException batchFailed) {
+            // Find the text at fault, so that one bad text cannot hold up the queue.
+            vectors.clear();
+            for (int i = 0; i < texts.size(); i++) {
+                try {
+                    vectors.add(Vectors.encode(embedder.embed(List.of(texts.get(i))).get(0)));
+                } catch (RuntimeException e) {
+                    String id = string(batch.get(i).key());
+                    LOG.log(Level.WARNING, "Memory " + id + " cannot be embedded; it is found by text only", e);
+                    vectors.add(null);
+                }
+            }
+            return vectors;
+        }
+    }
+
+    /**
+     * Stores {@code vector} for {@code queued} if its queue entry is unchanged, and takes the entry off the queue.
+     *
+     * @return whether a vector was stored
+     */
+    private static boolean storeIfUnchanged(WriteTxn txn, Queued queued, byte[] vector) {
+        if (!Arrays.equals(txn.get(QUEUE, queued.key()), queued.value())) {
+            return false; // changed again (stays queued for its new text), removed, or stored by another process
+        }
+        txn.delete(QUEUE, queued.key());
+        if (vector == null) {
+            return false;
+        }
+        String id = string(queued.key());
+        String namespace = SemanticKeys.queuedNamespace(queued.value());
+        byte[] previous = txn.get(IDS, queued.key());
+        if (previous != null && !SemanticKeys.embeddedNamespace(previous).equals(namespace)) {
+            txn.delete(VECTORS, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(previous), id));
+        }
+        txn.put(VECTORS, SemanticKeys.vectorKey(namespace, id), vector);
+        txn.put(IDS, queued.key(), SemanticKeys.embeddedValue(namespace, SemanticKeys.queuedText(queued.value())));
+        return true;
+    }
+
+    private void awaitWork() throws InterruptedException {
+        synchronized (wake) {
+            if (woken) { // written since the last look: look again (it may have committed by now)
+                woken = false;
+                return;
+            }
+            boolean recentWrite = System.nanoTime() - lastWriteNanos < RECHECK_WINDOW_NANOS;
+            wake.wait(recentWrite ? RECHECK_MS : settings.pollIntervalMs());
+            woken = false;
+        }
+    }
+
+    private boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return !stopping;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    private static byte[] idKey(String id) {
+        Objects.requireNonNull(id, "id");
+        byte[] key = utf8(id);
+        if (key.length == 0 || key.length > 200) {
+            throw new IllegalArgumentException("memory id must be 1 to 200 bytes: " + id);
+        }
+        return key;
+    }
+
+    /** A queue entry as read: the memory id's key and the namespace and text. */
+    record Queued(byte[] key, byte[] value) {
+    }
+
+    /** The best {@code limit} accepted vectors seen so far: most similar first, then by id. */
+    private static final class Ranking {
+
+        private static final Comparator<SemanticHit> WORST_FIRST = Comparator
+                .comparingDouble(SemanticHit::similarity)
+                .thenComparing(SemanticHit::id, Comparator.reverseOrder());
+
+        private final float[] query;
+        private final int limit;
+        private final int length;
+        private final Predicate<String> accept;
+        private final PriorityQueue<SemanticHit> best;
+
+        Ranking(float[] query, int limit, Predicate<String> accept) {
+            this.query = query;
+            this.limit = limit;
+            this.length = Vectors.encodedLength(query.length);
+            this.accept = accept;
+            this.best = new PriorityQueue<>(Math.min(limit, 1_024) + 1, WORST_FIRST);
+        }
+
+        /** Always true: the scan goes on. */
+        boolean offer(byte[] key, byte[] value, String namespace) {
+            if (value.length != length) {
+                return true; // another model's or format's vector, replaced once the backfill reaches it
+            }
+            double similarity = Vectors.cosine(query, value);
+            SemanticHit worst = best.size() < limit ? null : best.peek();
+            if (worst != null && similarity < worst.similarity()) {
+                return true;
+            }
+            SemanticHit hit = new SemanticHit(SemanticKeys.vectorId(key), namespace, similarity);
+            if (worst != null && WORST_FIRST.compare(hit, worst) <= 0) {
+                return true;
+            }
+            if (accept.test(hit.id())) {
+                best.add(hit);
+                if (best.size() > limit) {
+                    best.poll();
+                }
+            }
+            return true;
+        }
+
+        List<SemanticHit> hits(ReadTxn txn) {
+            List<SemanticHit> hits = new ArrayList<>(best);
+            hits.sort(WORST_FIRST.reversed());
+            if (hits.stream().anyMatch(hit -> hit.namespace() == null)) {
+                hits.replaceAll(hit -> hit.namespace() != null ? hit : new SemanticHit(hit.id(),
+                        SemanticKeys.embeddedNamespace(Objects.requireNonNull(txn.get(IDS, utf8(hit.id())),
+                                "namespace of " + hit.id())),
+                        hit.similarity()));
+            }
+            return hits;
+        }
+    }
+}

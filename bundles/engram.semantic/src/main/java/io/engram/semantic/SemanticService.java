@@ -1,0 +1,138 @@
+package io.engram.semantic;
+
+import io.engram.api.config.ConfigReader;
+import io.engram.api.search.SemanticIndex;
+import io.engram.api.status.StatusContributor;
+import io.engram.api.store.DynamicStore;
+import io.engram.api.store.Store;
+import io.engram.api.store.StoreException;
+import io.engram.api.store.StoreStatus;
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/**
+ * The semantic index as an OSGi service (PID {@code engram.semantic}), on the Store service, with the
+ * {@code semantic} section of {@code system_status}. Immediate: the model loads on the worker thread as soon as
+ * the bundle starts, not on the first caller's path.
+ */
+@Component(service = {SemanticIndex.class, StatusContributor.class}, immediate = true,
+        configurationPid = SemanticService.PID, configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = SemanticService.Config.class)
+public class SemanticService extends SemanticEngine implements StatusContributor {
+
+    /** The configuration PID (config/engram.semantic.cfg). */
+    public static final String PID = "engram.semantic";
+
+    private static final Logger LOG = Logger.getLogger(SemanticService.class.getName());
+
+    /** Settings of semantic search. */
+    @ObjectClassDefinition(name = "Engram semantic search", description = "Settings of semantic search")
+    public @interface Config {
+
+        @AttributeDefinition(description = "Texts embedded together and stored in one write transaction")
+        int batchSize() default 32;
+
+        @AttributeDefinition(description = "How often to look for memories queued by other processes sharing the"
+                + " store, in milliseconds (this process's own writes are picked up at once)")
+        long pollIntervalMs() default 5_000;
+    }
+
+    /** The one place the settings are checked. */
+    static final ConfigReader<Config> SETTINGS = ConfigReader.of(Config.class)
+            .atLeast("batchSize", 1)
+            .atLeast("pollIntervalMs", 100);
+
+    /** How long the worker and searches wait for the Store service while the storage bundle restarts. */
+    static final long STORE_WAIT_MS = 5_000;
+
+    /**
+     * How long deactivation waits for the worker. Short: the host's whole shutdown has 1.8 s, and nothing is
+     * lost by not waiting (a batch that cannot be stored any more stays queued for the next start).
+     */
+    static final long STOP_WAIT_MS = 300;
+
+    private final DynamicStore storage;
+    private volatile Config config = SETTINGS.defaults();
+
+    @Activate
+    public SemanticService(Config config, Map<String, Object> properties, BundleContext context) {
+        this(new DynamicStore(STORE_WAIT_MS), config, properties, context);
+    }
+
+    private SemanticService(DynamicStore storage, Config config, Map<String, Object> properties,
+            BundleContext context) {
+        super(storage, SemanticSettings.DEFAULTS);
+        this.storage = storage;
+        modified(config, properties);
+        File nativeDir = context.getDataFile("native"); // private to this framework, kept across restarts
+        start(nativeDir != null ? nativeDir.toPath() : null);
+    }
+
+    @Reference(name = "store", cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindStore(Store store) {
+        storage.set(store);
+    }
+
+    void unbindStore(Store store) {
+        storage.unset(store);
+    }
+
+    @Modified
+    void modified(Config config, Map<String, Object> properties) {
+        Config checked = SETTINGS.read(config, properties, this.config);
+        this.config = checked;
+        SemanticSettings settings = new SemanticSettings(checked.batchSize(), checked.pollIntervalMs());
+        applySettings(settings);
+        LOG.fine(() -> "Semantic search settings in force: " + settings);
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        stop(STOP_WAIT_MS);
+    }
+
+    @Override
+    public String section() {
+        return "semantic";
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("model", modelId());
+        status.put("state", modelState());
+        status.put("embedded_here", embedded());
+        // the counts only while the store is open: a status request must not wait for storage
+        if (storage.status().state() == StoreStatus.State.OPEN) {
+            try {
+                status.put("pending", pending());
+                status.put("vectors", vectors());
+            } catch (StoreException e) {
+                LOG.log(Level.FINE, "Semantic index counts unavailable", e);
+            }
+        }
+        return status;
+    }
+
+    @Override
+    public boolean degraded() {
+        return modelState().startsWith("failed");
+    }
+}
