@@ -266,14 +266,19 @@ public class MemoryEngine {
     }
 
     /**
-     * Hands every stored memory the semantic index has not seen to it, in batches (each memory still
-     * unchanged in the batch's transaction), then marks it done; with {@code force} even when it says it has
-     * seen them all (re-embedding everything). Returns how many memories were handed over; 0 without the
-     * semantic bundle.
+     * Hands every stored memory to the semantic index, in batches (each memory still unchanged in the
+     * batch's transaction), then marks it done, when it has not seen them all: it says so (a new store or
+     * model), or memories were written while no semantic index ran ({@link Derived#UNSEEN_BY_SEMANTIC}).
+     * With {@code force}, always. The index skips texts it has embedded already. Returns how many memories
+     * were handed over; 0 without the semantic bundle.
      */
     public long backfillSemantic(boolean force) {
         SemanticIndex vectors = semantic;
-        if (vectors == null || (!force && !store.read(vectors::needsBackfill))) {
+        if (vectors == null) {
+            return 0;
+        }
+        long unseenAtStart = store.read(Derived::unseen);
+        if (!force && unseenAtStart == 0 && !store.read(vectors::needsBackfill)) {
             return 0;
         }
         long queued = 0;
@@ -300,6 +305,10 @@ public class MemoryEngine {
                 }
                 if (batch.size() < REBUILD_BATCH) {
                     vectors.backfilled(txn);
+                    // unless a process without the index changed memories meanwhile (then the next sweep goes again)
+                    if (Derived.unseen(txn) == unseenAtStart) {
+                        txn.delete(Derived.META, Derived.UNSEEN_BY_SEMANTIC);
+                    }
                 }
                 return handed;
             });
