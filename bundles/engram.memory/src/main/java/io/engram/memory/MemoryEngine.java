@@ -284,15 +284,7 @@ public class MemoryEngine {
         long queued = 0;
         byte[] from = null;
         while (true) {
-            byte[] start = from;
-            List<byte[][]> batch = store.read(txn -> {
-                List<byte[][]> entries = new ArrayList<>();
-                txn.scan(RECORDS, start, (key, value) -> {
-                    entries.add(new byte[][] {key, value});
-                    return entries.size() < REBUILD_BATCH;
-                });
-                return entries;
-            });
+            List<byte[][]> batch = recordBatch(from);
             queued += store.write(txn -> {
                 long handed = 0;
                 for (byte[][] entry : batch) {
@@ -407,6 +399,18 @@ public class MemoryEngine {
         });
     }
 
+    /** Up to {@link #REBUILD_BATCH} stored records as {key, value}, from the first key at or after {@code from}. */
+    private List<byte[][]> recordBatch(byte[] from) {
+        return store.read(txn -> {
+            List<byte[][]> entries = new ArrayList<>();
+            txn.scan(RECORDS, from, (key, value) -> {
+                entries.add(new byte[][] {key, value});
+                return entries.size() < REBUILD_BATCH;
+            });
+            return entries;
+        });
+    }
+
     /** Whether searches use the text index (it is built and current). */
     public boolean isIndexReady() {
         return store.read(txn -> textIndex.index().isReady(txn));
@@ -424,15 +428,7 @@ public class MemoryEngine {
             long indexed = 0;
             byte[] from = null;
             while (true) {
-                byte[] start = from;
-                List<byte[][]> batch = store.read(txn -> {
-                    List<byte[][]> entries = new ArrayList<>();
-                    txn.scan(RECORDS, start, (key, value) -> {
-                        entries.add(new byte[][] {key, value});
-                        return entries.size() < REBUILD_BATCH;
-                    });
-                    return entries;
-                });
+                List<byte[][]> batch = recordBatch(from);
                 if (batch.isEmpty()) {
                     break;
                 }
