@@ -3,6 +3,11 @@
 //
 //   node bench/search.mjs [--sizes 10000,100000] [--queries 500] [--in-flight 64] [--max-seconds 120]
 //                         [--search-args '{"mode":"hybrid"}'] [--label text] [--seed 42]
+//                         [--semantic bundles/engram.semantic/target/engram.semantic-0.2.0-SNAPSHOT.jar]
+//
+// With --semantic, the semantic bundle goes into the deploy folder before the start (docs/SEMANTIC.md)
+// and each step waits until every memory has its vector before its queries (the wait is reported as
+// the embedding rate).
 //
 // One fresh data folder, one Engram process, grown stepwise: for each size in `--sizes`
 // (ascending), memory_add (LTM) calls with `--in-flight` always outstanding bring the store up
@@ -20,8 +25,8 @@
 // tags. Query kinds: a rare word (one of the 100 rarest the store holds), a common word (among the 5 most frequent),
 // two mid-frequency words, one part of an identifier the notes use, and a word found nowhere.
 
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   StdioServer,
@@ -42,6 +47,7 @@ const { values: options } = parseArgs({
     'search-args': { type: 'string', default: '{}' },
     label: { type: 'string', default: 'text' },
     seed: { type: 'string', default: '42' },
+    semantic: { type: 'string' },
   },
 });
 const SIZES = options.sizes.split(',').map(Number).sort((a, b) => a - b);
@@ -283,10 +289,27 @@ async function search(server, list, deadline) {
   return timings;
 }
 
+/** Waits until the semantic bundle has a vector for each of `count` memories; returns the ms waited. */
+async function awaitVectors(server, count) {
+  const started = performance.now();
+  while (true) {
+    const { result } = await server.callTool('system_status', {});
+    const semantic = result.structuredContent?.semantic;
+    if (semantic && semantic.pending === 0 && semantic.vectors >= count) {
+      return performance.now() - started;
+    }
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}
+
 const machineAtStart = machineSummary();
 console.error(`Engram jar: ${engramJar()}; sizes ${SIZES.join(', ')}; up to ${QUERIES} queries per size; ` +
   `${IN_FLIGHT} adds in flight; at most ${MAX_MS / 1000} s per phase; search arguments ${JSON.stringify(SEARCH_ARGS)}`);
 const dir = await freshDir('search');
+if (options.semantic) {
+  await mkdir(join(dir, 'data', 'deploy'), { recursive: true });
+  await copyFile(resolve(options.semantic), join(dir, 'data', 'deploy', 'engram.semantic.jar'));
+}
 const server = new StdioServer(engramCommand(dir), join(dir, 'stderr.log'));
 await server.initialize();
 await server.request('tools/list', {});
@@ -301,6 +324,10 @@ try {
     const addMs = performance.now() - started;
     stored += added;
     console.error(`${stored} memories: added ${added} in ${(addMs / 1000).toFixed(1)} s`);
+    if (options.semantic) {
+      const waited = await awaitVectors(server, stored);
+      console.error(`${stored} memories: embedded ${added} in ${((addMs + waited) / 1000).toFixed(1)} s from the first add (${(added / ((addMs + waited) / 1000)).toFixed(0)} memories/s)`);
+    }
     const bytes = await storeSize(dir);
     counts.addUpTo(stored, note);
     const list = queries(counts, QUERIES, queryRandom);

@@ -23,8 +23,10 @@ final class PostingBlock {
     /** Entries a closed block may reach (by inserts into the middle) before it is split. */
     static final int SPLIT_AT = 2 * CLOSE_AT;
 
-    /** Bytes of the summary after a block key's upper bound: largest tf and smallest length byte per field. */
-    static final int SUMMARY = 2 * TextIndex.MAX_FIELDS;
+    /** (tf, length byte) pairs a block key's summary keeps for the first field. */
+    static final int FRONTIER = 3;
+    /** Bytes of the summary after a block key's upper bound ({@link Postings#blockKey}). */
+    static final int SUMMARY = 2 * FRONTIER + 2 * (TextIndex.MAX_FIELDS - 1);
 
     static final int FIELD_MASK = 0x3F;
     static final int EXPIRES = 0x40;

@@ -74,14 +74,22 @@ final class PostingCursor {
         }
     }
 
-    /** The largest term frequency in field {@code field} of the current block's entries (at most 255). */
-    int blockMaxFrequency(int field) {
-        return blockKey[prefix.length + 8 + 2 * field] & 0xFF;
+    /**
+     * The current block's summary for {@code field}: (tf, length byte) pairs bounding its entries, in the
+     * key at {@code summaryAt(field, i)} and the next byte; {@link PostingBlock#FRONTIER} pairs for the first
+     * field, one for the others.
+     */
+    int summaryTf(int field, int pair) {
+        return blockKey[summaryAt(field, pair)] & 0xFF;
     }
 
-    /** The smallest length byte in field {@code field} of the current block's entries. */
-    int blockMinNorm(int field) {
-        return blockKey[prefix.length + 8 + 2 * field + 1] & 0xFF;
+    int summaryNorm(int field, int pair) {
+        return blockKey[summaryAt(field, pair) + 1] & 0xFF;
+    }
+
+    private int summaryAt(int field, int pair) {
+        int start = prefix.length + 8;
+        return field == 0 ? start + 2 * pair : start + 2 * PostingBlock.FRONTIER + 2 * (field - 1);
     }
 
     /** Moves past the current block to the first entry of the next; returns its document or {@link #END}. */

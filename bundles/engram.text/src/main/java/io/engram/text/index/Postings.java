@@ -152,31 +152,75 @@ final class Postings {
     }
 
     /**
-     * A block's key: {@code prefix}, its upper bound, then its summary ({@link PostingBlock#SUMMARY} bytes):
-     * per field the largest term frequency (at most 255) and the smallest length byte of its entries, so a
-     * search can bound a block's best score from its key and skip reading it. A summary only ever
-     * overstates once entries are removed, which keeps it a valid bound.
+     * A block's key: {@code prefix}, its upper bound, then its summary ({@link PostingBlock#SUMMARY} bytes),
+     * from which a search bounds the block's best score and may skip reading it. For the first field (the
+     * one most text is in), up to {@link PostingBlock#FRONTIER} (tf, length byte) pairs such that every
+     * entry has at most the tf and at least the length of one of them: the best entries' own values when
+     * there are that few, pairs merged into (largest tf, smallest length) when there are more. For each
+     * other field, its largest tf and smallest length byte. Term frequencies are capped at 255. A summary
+     * only ever overstates once entries are removed, which keeps it a valid bound.
      */
     static byte[] blockKey(byte[] prefix, long upper, List<Entry> entries, int from, int to) {
         int[] maxTf = new int[TextIndex.MAX_FIELDS];
         int[] minNorm = new int[TextIndex.MAX_FIELDS];
         Arrays.fill(minNorm, 255);
+        List<int[]> first = new ArrayList<>(); // (tf, norm) of each entry with the first field
         for (int i = from; i < to; i++) {
-            byte[] payload = entries.get(i).payload();
-            Bytes.Reader in = new Bytes.Reader(payload);
+            Bytes.Reader in = new Bytes.Reader(entries.get(i).payload());
             int flags = in.u8();
             for (int f = 0; f < TextIndex.MAX_FIELDS; f++) {
                 if ((flags & (1 << f)) != 0) {
-                    maxTf[f] = Math.max(maxTf[f], Math.min(255, in.varint()));
-                    minNorm[f] = Math.min(minNorm[f], in.u8());
+                    int tf = Math.min(255, in.varint());
+                    int norm = in.u8();
+                    maxTf[f] = Math.max(maxTf[f], tf);
+                    minNorm[f] = Math.min(minNorm[f], norm);
+                    if (f == 0) {
+                        first.add(new int[] {tf, norm});
+                    }
                 }
             }
         }
         Bytes out = new Bytes(prefix.length + 8 + PostingBlock.SUMMARY).put(prefix).longBE(upper);
-        for (int f = 0; f < TextIndex.MAX_FIELDS; f++) {
+        for (int[] pair : frontier(first)) {
+            out.put(pair[0]).put(pair[1]);
+        }
+        for (int f = 1; f < TextIndex.MAX_FIELDS; f++) {
             out.put(maxTf[f]).put(minNorm[f]);
         }
         return out.toArray();
+    }
+
+    /**
+     * Exactly {@link PostingBlock#FRONTIER} (tf, norm) pairs bounding {@code pairs}: the Pareto frontier
+     * (higher tf, shorter length), merged down when longer; (0, 255) fills unused places.
+     */
+    static List<int[]> frontier(List<int[]> pairs) {
+        List<int[]> sorted = new ArrayList<>(pairs);
+        sorted.sort((a, b) -> a[0] != b[0] ? Integer.compare(b[0], a[0]) : Integer.compare(a[1], b[1]));
+        List<int[]> frontier = new ArrayList<>();
+        int shortest = Integer.MAX_VALUE;
+        for (int[] pair : sorted) {
+            if (pair[1] < shortest) { // longer than every pair with a higher tf would be dominated
+                frontier.add(pair);
+                shortest = pair[1];
+            }
+        }
+        while (frontier.size() > PostingBlock.FRONTIER) {
+            // merge the two neighbours whose merged pair overstates least: the closest tfs
+            int best = 0;
+            for (int i = 1; i + 1 < frontier.size(); i++) {
+                if (frontier.get(i)[0] - frontier.get(i + 1)[0] < frontier.get(best)[0] - frontier.get(best + 1)[0]) {
+                    best = i;
+                }
+            }
+            int[] merged = {frontier.get(best)[0], frontier.get(best + 1)[1]};
+            frontier.set(best, merged);
+            frontier.remove(best + 1);
+        }
+        while (frontier.size() < PostingBlock.FRONTIER) {
+            frontier.add(new int[] {0, 255});
+        }
+        return frontier;
     }
 
     static boolean isBlockKey(byte[] key, byte[] prefix) {

@@ -57,7 +57,7 @@ public final class PreparedDocument {
                     + document.fields().size());
         }
         int[] lengths = new int[fieldCount];
-        Map<String, Occurrences> terms = new TreeMap<>(TextIndex.BYTE_ORDER);
+        Map<String, Occurrences> terms = new TreeMap<>(); // any fixed order: the record lists them so
         for (int field = 0; field < document.fields().size(); field++) {
             String text = document.fields().get(field);
             if (text == null || text.isEmpty()) {
@@ -79,7 +79,7 @@ public final class PreparedDocument {
                 occurrences.positions[field] = entry.getValue().stream().mapToInt(Integer::intValue).toArray();
             }
         }
-        Set<String> keywords = new TreeSet<>(TextIndex.BYTE_ORDER);
+        Set<String> keywords = new TreeSet<>();
         for (String keyword : document.keywords()) {
             if (!keyword.isEmpty()) {
                 keywords.add(keyword);

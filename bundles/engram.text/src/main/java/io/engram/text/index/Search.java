@@ -182,13 +182,21 @@ final class Search {
 
     /** The most the term can add for any entry of the cursor's current block, from the block's key. */
     private double blockBound(TermCursor cursor) {
-        double weighted = 0;
-        for (int f = 0; f < fieldCount; f++) {
-            int tf = cursor.postings.blockMaxFrequency(f);
+        PostingCursor postings = cursor.postings;
+        double first = 0;
+        for (int pair = 0; pair < PostingBlock.FRONTIER; pair++) {
+            int tf = postings.summaryTf(0, pair);
             if (tf > 0) {
-                // a capped frequency (255) may stand for more: take the field's saturation then
-                weighted += tf >= 255 ? Double.POSITIVE_INFINITY
-                        : boosts[f] * tf * normFactors[f][cursor.postings.blockMinNorm(f)];
+                first = Math.max(first, tf >= 255 ? Double.POSITIVE_INFINITY
+                        : boosts[0] * tf * normFactors[0][postings.summaryNorm(0, pair)]);
+            }
+        }
+        double weighted = first;
+        for (int f = 1; f < fieldCount; f++) {
+            int tf = postings.summaryTf(f, 0);
+            if (tf > 0) {
+                // a capped frequency (255) may stand for more: no bound from the key then
+                weighted += tf >= 255 ? Double.POSITIVE_INFINITY : boosts[f] * tf * normFactors[f][postings.summaryNorm(f, 0)];
             }
         }
         if (Double.isInfinite(weighted)) {
