@@ -5,9 +5,12 @@
 //   node bench/relevance.mjs [--label text] [--search-args '{"mode":"hybrid"}'] [--worst 10]
 //                            [--corpus bench/relevance/corpus.jsonl] [--queries bench/relevance/queries.jsonl]
 //                            [--semantic bundles/engram.semantic/target/engram.semantic-0.2.0-SNAPSHOT.jar]
+//                            [--memory-settings 'searchSemanticWeight = 2']
 //
 // With --semantic, the semantic search bundle is put in the data folder's deploy folder before the
-// first start (docs/SEMANTIC.md), and the queries wait until every memory has its vector.
+// first start (docs/SEMANTIC.md), and the queries wait until every memory has its vector. With
+// --memory-settings, those lines are added to config/engram.memory.cfg after the first start (they
+// apply live) before any query, to compare ranking settings.
 //
 // One fresh data folder. One Engram process per workspace, each started with ENGRAM_NAMESPACE set
 // to it (an IDE window on that project); the first adds the whole corpus with memory_add (each
@@ -19,7 +22,7 @@
 // miss them) and per kind, then the worst queries. Exits 1 when the set itself is inconsistent or
 // a call fails.
 
-import { copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -34,6 +37,7 @@ const { values: options } = parseArgs({
     'search-args': { type: 'string', default: '{}' },
     worst: { type: 'string', default: '10' },
     semantic: { type: 'string' },
+    'memory-settings': { type: 'string' },
   },
 });
 const CUTOFF = 10;
@@ -226,6 +230,10 @@ for (const workspace of workspaces) {
       const started = performance.now();
       keyOf = await addCorpus(server, corpus);
       console.error(`added ${corpus.length} memories in ${(performance.now() - started).toFixed(0)} ms`);
+      if (options['memory-settings']) {
+        await appendFile(join(dir, 'data', 'config', 'engram.memory.cfg'), `\n${options['memory-settings']}\n`);
+        await new Promise((done) => setTimeout(done, 4000)); // FileInstall applies it within about 2 s
+      }
       if (options.semantic) {
         await awaitVectors(server, corpus.length);
         console.error(`embedded ${corpus.length} memories ${(performance.now() - started).toFixed(0)} ms after the first add`);
