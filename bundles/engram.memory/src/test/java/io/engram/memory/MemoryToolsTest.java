@@ -254,6 +254,9 @@ class MemoryToolsTest {
         assertEquals("limit", rejected(search, args("limit", 0L)).field());
         assertEquals("limit", rejected(search, args("limit", 101L)).field());
         assertEquals("layer", rejected(search, args("layer", "both")).field());
+        assertEquals("mode", rejected(search, args("q", "x", "mode", "fuzzy")).field());
+        assertEquals("tags", rejected(search, args("tags", List.of("ok", 3L))).field());
+        assertEquals("tags", rejected(search, args("tags", "build")).field());
         assertEquals("from", rejected(search, args("from", "yesterday")).field());
         assertEquals("to", rejected(search, args("from", 10L, "to", 5L)).field());
 
