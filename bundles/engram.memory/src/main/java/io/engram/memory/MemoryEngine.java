@@ -212,7 +212,9 @@ public class MemoryEngine {
             textCut = text.more() || !text.totalExact();
         }
         List<SemanticHit> byMeaning = vectors.nearest(query.text(), query.namespaces(), depth,
-                id -> visibleMatch(id, query, now) != null);
+                id -> visibleMatch(id, query, now) != null).stream()
+                .filter(hit -> hit.similarity() >= current.semanticFloor())
+                .toList();
         double textWeight = mode == SearchMode.HYBRID ? current.textWeight() : 0;
         double semanticWeight = current.semanticWeight();
         int k = current.fusionK();

@@ -83,6 +83,10 @@ public class MemoryService extends MemoryEngine {
 
         @AttributeDefinition(description = "Hybrid search: how many of each ranking's best are fused")
         int searchFusionDepth() default 100;
+
+        @AttributeDefinition(description = "Semantic and hybrid search: the least cosine similarity (-1 to 1) a"
+                + " memory needs to be found by meaning, so that a query about nothing stored finds nothing")
+        double searchSemanticFloor() default 0.1;
     }
 
     /** The one place the settings are checked. */
@@ -98,7 +102,8 @@ public class MemoryService extends MemoryEngine {
             .atLeast("searchFusionK", 1)
             .atLeast("searchTextWeight", 0)
             .atLeast("searchSemanticWeight", 0)
-            .atLeast("searchFusionDepth", 10);
+            .atLeast("searchFusionDepth", 10)
+            .atLeast("searchSemanticFloor", -1);
 
     /** How long a call waits for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
@@ -236,7 +241,8 @@ public class MemoryService extends MemoryEngine {
         MemorySettings settings = new MemorySettings(checked.stmTtlMs(), checked.searchDefaultLimit(),
                 checked.searchMaxLimit(), checked.responseBudgetChars(), checked.searchBoostContent(),
                 checked.searchBoostMetadata(), checked.searchBoostEntities(), checked.searchFusionK(),
-                checked.searchTextWeight(), checked.searchSemanticWeight(), checked.searchFusionDepth());
+                checked.searchTextWeight(), checked.searchSemanticWeight(), checked.searchFusionDepth(),
+                checked.searchSemanticFloor());
         applySettings(settings);
         configFile.modified(properties);
         LOG.fine(() -> "Memory settings in force: " + settings);

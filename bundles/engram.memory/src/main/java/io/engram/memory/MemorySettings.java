@@ -14,19 +14,20 @@ package io.engram.memory;
  * @param textWeight          weight of the text ranking in a hybrid search
  * @param semanticWeight      weight of the semantic ranking in a hybrid search
  * @param fusionDepth         how many hits of each ranking a hybrid search fuses
+ * @param semanticFloor       the least cosine similarity a memory needs to be found by meaning
  */
 public record MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit, int responseBudgetChars,
         double boostContent, double boostMetadata, double boostEntities, int fusionK, double textWeight,
-        double semanticWeight, int fusionDepth) {
+        double semanticWeight, int fusionDepth, double semanticFloor) {
 
     public static final MemorySettings DEFAULTS = new MemorySettings(3_600_000L, 10, 100, 8_000, 1.0, 0.5, 1.0,
-            60, 1.0, 1.0, 100);
+            60, 1.0, 1.0, 100, 0.1);
 
     /** Settings with the default search weights. */
     public MemorySettings(long stmTtlMs, int searchDefaultLimit, int searchMaxLimit, int responseBudgetChars) {
         this(stmTtlMs, searchDefaultLimit, searchMaxLimit, responseBudgetChars, DEFAULTS.boostContent(),
                 DEFAULTS.boostMetadata(), DEFAULTS.boostEntities(), DEFAULTS.fusionK(), DEFAULTS.textWeight(),
-                DEFAULTS.semanticWeight(), DEFAULTS.fusionDepth());
+                DEFAULTS.semanticWeight(), DEFAULTS.fusionDepth(), DEFAULTS.semanticFloor());
     }
 
     /** Settings with the default response budget and field weights. */
