@@ -7,17 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import io.engram.launcher.EngramHost;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.Pipe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -28,29 +24,18 @@ import org.osgi.framework.ServiceReference;
  */
 class InFrameworkTest {
 
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final InProcessHost inProcess = new InProcessHost(Duration.ofSeconds(2));
 
+    Path data;
     EngramHost host;
     McpClient client;
-    OutputStream toHost;
 
     @BeforeEach
-    void startHost() throws Exception {
-        Pipe clientToHost = Pipe.open();
-        Pipe hostToClient = Pipe.open();
-        toHost = Channels.newOutputStream(clientToHost.sink());
-        host = EngramHost.start(data, data.resolve("config"),
-                Channels.newInputStream(clientToHost.source()), Channels.newOutputStream(hostToClient.sink()));
-        client = new McpClient(Channels.newInputStream(hostToClient.source()), toHost, "in-framework");
-        client.initialize("2025-11-25");
-    }
-
-    @AfterEach
-    void stopHost() throws Exception {
-        toHost.close(); // stdin EOF: the transport stops the framework
-        host.awaitStop();
-        assertTrue(host.stop(Duration.ofSeconds(2)));
+    void useTheHost() {
+        data = inProcess.data();
+        host = inProcess.host();
+        client = inProcess.client();
     }
 
     private Bundle bundle(String symbolicName) {

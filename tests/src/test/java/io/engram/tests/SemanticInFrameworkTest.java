@@ -5,20 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.launcher.EngramHost;
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.nio.channels.Channels;
-import java.nio.channels.Pipe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.FrameworkUtil;
@@ -30,29 +26,18 @@ import org.osgi.framework.ServiceReference;
  */
 class SemanticInFrameworkTest {
 
-    @TempDir
-    Path data;
+    @RegisterExtension
+    final InProcessHost inProcess = new InProcessHost(Duration.ofSeconds(5));
 
+    Path data;
     EngramHost host;
     McpClient client;
-    OutputStream toHost;
 
     @BeforeEach
-    void startHost() throws Exception {
-        Pipe clientToHost = Pipe.open();
-        Pipe hostToClient = Pipe.open();
-        toHost = Channels.newOutputStream(clientToHost.sink());
-        host = EngramHost.start(data, data.resolve("config"),
-                Channels.newInputStream(clientToHost.source()), Channels.newOutputStream(hostToClient.sink()));
-        client = new McpClient(Channels.newInputStream(hostToClient.source()), toHost, "in-framework");
-        client.initialize("2025-11-25");
-    }
-
-    @AfterEach
-    void stopHost() throws Exception {
-        toHost.close(); // stdin EOF: the transport stops the framework
-        host.awaitStop();
-        assertTrue(host.stop(Duration.ofSeconds(5)));
+    void useTheHost() {
+        data = inProcess.data();
+        host = inProcess.host();
+        client = inProcess.client();
     }
 
     @Test
