@@ -22,11 +22,20 @@
 // miss them) and per kind, then the worst queries. Exits 1 when the set itself is inconsistent or
 // a call fails.
 
-import { appendFile, copyFile, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { StdioServer, engramCommand, engramJar, freshDir, machineSummary, markdownTable } from './lib/stdio-server.mjs';
+import {
+  StdioServer,
+  awaitVectors,
+  deploySemantic,
+  engramCommand,
+  engramJar,
+  freshDir,
+  machineSummary,
+  markdownTable,
+} from './lib/stdio-server.mjs';
 
 const setDir = join(dirname(fileURLToPath(import.meta.url)), 'relevance');
 const { values: options } = parseArgs({
@@ -199,24 +208,9 @@ const dir = await freshDir('relevance');
 console.error(`Engram jar: ${engramJar()}; ${corpus.length} memories, ${queries.length} queries; data in ${dir}`);
 const workspaces = [...new Set(queries.map((query) => query.workspace))];
 if (options.semantic) {
-  await mkdir(join(dir, 'data', 'deploy'), { recursive: true });
-  await copyFile(resolve(options.semantic), join(dir, 'data', 'deploy', 'engram.semantic.jar'));
+  await deploySemantic(dir, options.semantic);
 }
 
-/** Waits until the semantic bundle has embedded `count` memories and has none pending. */
-async function awaitVectors(server, count) {
-  const deadline = performance.now() + 600_000;
-  while (true) {
-    const semantic = (await call(server, 'system_status', {})).semantic;
-    if (semantic && semantic.pending === 0 && semantic.vectors >= count) {
-      return;
-    }
-    if (performance.now() > deadline) {
-      throw new Error(`vectors not ready after 600 s: ${JSON.stringify(semantic)}`);
-    }
-    await new Promise((done) => setTimeout(done, 250));
-  }
-}
 const outcomes = [];
 let keyOf;
 for (const workspace of workspaces) {
@@ -235,7 +229,7 @@ for (const workspace of workspaces) {
         await new Promise((done) => setTimeout(done, 4000)); // FileInstall applies it within about 2 s
       }
       if (options.semantic) {
-        await awaitVectors(server, corpus.length);
+        await awaitVectors(server, corpus.length, 600_000);
         console.error(`embedded ${corpus.length} memories ${(performance.now() - started).toFixed(0)} ms after the first add`);
       }
     }

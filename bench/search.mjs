@@ -25,11 +25,13 @@
 // tags. Query kinds: a rare word (one of the 100 rarest the store holds), a common word (among the 5 most frequent),
 // two mid-frequency words, one part of an identifier the notes use, and a word found nowhere.
 
-import { copyFile, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   StdioServer,
+  awaitVectors,
+  deploySemantic,
   engramCommand,
   engramJar,
   freshDir,
@@ -289,26 +291,12 @@ async function search(server, list, deadline) {
   return timings;
 }
 
-/** Waits until the semantic bundle has a vector for each of `count` memories; returns the ms waited. */
-async function awaitVectors(server, count) {
-  const started = performance.now();
-  while (true) {
-    const { result } = await server.callTool('system_status', {});
-    const semantic = result.structuredContent?.semantic;
-    if (semantic && semantic.pending === 0 && semantic.vectors >= count) {
-      return performance.now() - started;
-    }
-    await new Promise((done) => setTimeout(done, 500));
-  }
-}
-
 const machineAtStart = machineSummary();
 console.error(`Engram jar: ${engramJar()}; sizes ${SIZES.join(', ')}; up to ${QUERIES} queries per size; ` +
   `${IN_FLIGHT} adds in flight; at most ${MAX_MS / 1000} s per phase; search arguments ${JSON.stringify(SEARCH_ARGS)}`);
 const dir = await freshDir('search');
 if (options.semantic) {
-  await mkdir(join(dir, 'data', 'deploy'), { recursive: true });
-  await copyFile(resolve(options.semantic), join(dir, 'data', 'deploy', 'engram.semantic.jar'));
+  await deploySemantic(dir, options.semantic);
 }
 const server = new StdioServer(engramCommand(dir), join(dir, 'stderr.log'));
 await server.initialize();

@@ -3,7 +3,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -55,6 +55,35 @@ export function machineSummary() {
 /** A fresh temporary folder for one run. */
 export function freshDir(prefix) {
   return mkdtemp(join(tmpdir(), `engram-bench-${prefix}-`));
+}
+
+/**
+ * Puts the semantic search bundle `jar` into the deploy folder of the data folder engramCommand(runDir)
+ * uses, so that Engram starts with it (docs/SEMANTIC.md).
+ */
+export async function deploySemantic(runDir, jar) {
+  const deploy = join(runDir, 'data', 'deploy');
+  await mkdir(deploy, { recursive: true });
+  await copyFile(resolve(jar), join(deploy, 'engram.semantic.jar'));
+}
+
+/**
+ * Waits until the semantic bundle of `server` has a vector for at least `count` memories and none
+ * pending (system_status); returns the ms waited. Throws after `timeoutMs`.
+ */
+export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000) {
+  const started = performance.now();
+  while (true) {
+    const { result } = await server.callTool('system_status', {});
+    const semantic = result.structuredContent?.semantic;
+    if (semantic && semantic.pending === 0 && semantic.vectors >= count) {
+      return performance.now() - started;
+    }
+    if (performance.now() - started > timeoutMs) {
+      throw new Error(`vectors not ready after ${timeoutMs / 1000} s: ${JSON.stringify(semantic)}`);
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
 }
 
 /** One running server process, spoken to with JSON-RPC requests matched to answers by id. */

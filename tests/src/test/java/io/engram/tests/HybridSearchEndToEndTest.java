@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -42,27 +40,6 @@ class HybridSearchEndToEndTest {
         NOTES.put("rounding", "Amounts are kept in integer cents; round half-even only when displaying");
     }
 
-    private static void deploy(Path data) throws Exception {
-        Path deploy = Files.createDirectories(data.resolve("deploy"));
-        Path partial = Files.copy(SemanticBundle.jar(), deploy.resolve(".engram.semantic.jar.part"));
-        Files.move(partial, deploy.resolve("engram.semantic.jar"), StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** Waits until the semantic bundle holds {@code vectors} vectors and nothing is pending. */
-    private static void awaitVectors(McpProcess engram, long vectors) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            JsonObject status = engram.callToolOk("system_status", Map.of());
-            JsonObject semantic = status.has("semantic") ? status.getAsJsonObject("semantic") : null;
-            if (semantic != null && semantic.has("pending") && semantic.get("pending").getAsLong() == 0
-                    && semantic.get("vectors").getAsLong() == vectors) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "vectors: " + status + "\n" + engram.stderr());
-            Thread.sleep(200);
-        }
-    }
-
     private static Map<String, String> addNotes(McpProcess engram) throws Exception {
         Map<String, String> keyOf = new LinkedHashMap<>();
         for (Map.Entry<String, String> note : NOTES.entrySet()) {
@@ -83,11 +60,11 @@ class HybridSearchEndToEndTest {
 
     @Test
     void paraphrasesFindMemoriesWithNoWordInCommonAndTheFusionIsExplained() throws Exception {
-        deploy(data);
+        SemanticBundle.deploy(data);
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-11-25");
             Map<String, String> keyOf = addNotes(engram);
-            awaitVectors(engram, NOTES.size());
+            SemanticBundle.awaitVectors(engram, NOTES.size(), WAIT);
 
             // no word of these queries occurs in the memory they mean
             Map<String, String> paraphrases = new LinkedHashMap<>();
@@ -148,15 +125,15 @@ class HybridSearchEndToEndTest {
                     "mode", "hybrid"));
             assertEquals("text", withoutBundle.get("mode").getAsString(), "no error, text alone");
 
-            deploy(data);
-            awaitVectors(engram, NOTES.size()); // the memories stored before it are handed over
+            SemanticBundle.deploy(data);
+            SemanticBundle.awaitVectors(engram, NOTES.size(), WAIT); // the memories stored before it are handed over
             JsonObject found = engram.callToolOk("memory_search", Map.of("q", "how do I make the build faster",
                     "mode", "semantic", "limit", 1));
             assertEquals(List.of("daemon"), keys(found, keyOf));
 
             JsonObject reindexed = engram.callToolOk("advanced_reindex", Map.of("text", false, "vector", true));
             assertEquals(NOTES.size(), reindexed.get("vector").getAsInt(), reindexed.toString());
-            awaitVectors(engram, NOTES.size()); // unchanged texts are not embedded twice
+            SemanticBundle.awaitVectors(engram, NOTES.size(), WAIT); // unchanged texts are not embedded twice
         }
     }
 }

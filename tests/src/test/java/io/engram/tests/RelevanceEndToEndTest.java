@@ -55,8 +55,7 @@ class RelevanceEndToEndTest {
      */
     private List<Outcome> run(boolean semantic) throws Exception {
         if (semantic) {
-            Files.createDirectories(data.resolve("deploy"));
-            Files.copy(SemanticBundle.jar(), data.resolve("deploy").resolve("engram.semantic.jar"));
+            SemanticBundle.deploy(data);
         }
         Path set = Path.of(System.getProperty("engram.relevance", "../bench/relevance"));
         List<JsonObject> corpus = readJsonl(set.resolve("corpus.jsonl"));
@@ -78,7 +77,7 @@ class RelevanceEndToEndTest {
                                 memory.get("key").getAsString());
                     }
                     if (semantic) {
-                        awaitVectors(engram, corpus.size());
+                        SemanticBundle.awaitVectors(engram, corpus.size(), java.time.Duration.ofSeconds(120));
                     }
                 }
                 for (JsonObject query : queries) {
@@ -104,20 +103,6 @@ class RelevanceEndToEndTest {
             }
         }
         return outcomes;
-    }
-
-    private static void awaitVectors(McpProcess engram, int count) throws Exception {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
-        while (true) {
-            JsonObject status = engram.callToolOk("system_status", Map.of());
-            JsonObject vectors = status.has("semantic") ? status.getAsJsonObject("semantic") : null;
-            if (vectors != null && vectors.has("pending") && vectors.get("pending").getAsLong() == 0
-                    && vectors.get("vectors").getAsLong() >= count) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, "vectors not ready: " + status);
-            Thread.sleep(200);
-        }
     }
 
     /**

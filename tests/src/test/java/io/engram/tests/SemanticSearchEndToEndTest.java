@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,8 +32,7 @@ class SemanticSearchEndToEndTest {
             assertFalse(engram.callToolOk("system_status", Map.of()).has("semantic"), "not in engram.jar");
 
             Path deploy = data.resolve("deploy");
-            Path partial = Files.copy(SemanticBundle.jar(), deploy.resolve(".engram.semantic.jar.part"));
-            Files.move(partial, deploy.resolve("engram.semantic.jar"), StandardCopyOption.ATOMIC_MOVE);
+            SemanticBundle.deploy(data);
 
             JsonObject semantic = awaitSemanticState(engram, "ready");
             assertEquals("all-minilm-l6-v2-q/int8", semantic.get("model").getAsString());

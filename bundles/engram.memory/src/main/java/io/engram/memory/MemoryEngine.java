@@ -512,30 +512,30 @@ public class MemoryEngine {
             PreparedDocument indexed = planned == null || planned.changed().isEmpty() ? null
                     : textIndex.prepare(planned.memory());
             boolean lastAttempt = attempt + 1 >= UPDATE_ATTEMPTS;
-            Optional<Optional<UpdateOutcome>> outcome = store.write(txn -> {
+            // null: the memory changed since it was read, analyze it again
+            Optional<UpdateOutcome> outcome = store.write(txn -> {
                 byte[] stored = txn.get(RECORDS, key);
                 if (!Arrays.equals(stored, seen) && !lastAttempt) {
-                    return Optional.empty(); // changed since it was read: analyze again
+                    return null;
                 }
                 Memory current = visibleOrPurged(txn, derived, key, now);
                 if (current == null) {
-                    return Optional.of(Optional.empty());
+                    return Optional.empty();
                 }
                 Changed change = applyChanges(current, changes, now, stmTtlMs);
                 if (change.changed().isEmpty()) {
-                    return Optional.of(Optional.of(new UpdateOutcome(id, current.namespace(), current.version(),
-                            List.of())));
+                    return Optional.of(new UpdateOutcome(id, current.namespace(), current.version(), List.of()));
                 }
                 Memory updated = change.memory();
                 txn.put(RECORDS, key, encode(updated));
                 // on the last attempt the memory may differ from what was analyzed: analyze it here
                 derived.stored(txn, updated, Arrays.equals(stored, seen) ? indexed : textIndex.prepare(updated),
                         change.changed().contains("text"));
-                return Optional.of(Optional.of(new UpdateOutcome(id, updated.namespace(), updated.version(),
-                        List.copyOf(change.changed()))));
+                return Optional.of(new UpdateOutcome(id, updated.namespace(), updated.version(),
+                        List.copyOf(change.changed())));
             });
-            if (outcome.isPresent()) {
-                return outcome.get();
+            if (outcome != null) {
+                return outcome;
             }
         }
     }

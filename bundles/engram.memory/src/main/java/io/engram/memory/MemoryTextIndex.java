@@ -38,19 +38,27 @@ final class MemoryTextIndex {
         fields.add(memory.content());
         fields.add(metadataText(memory.metadata()));
         fields.add(memory.entities() == null ? null : String.join("\n", memory.entities()));
-        Set<String> keywords = new LinkedHashSet<>();
-        keywords.add("layer:" + memory.layer().name());
-        if (memory.sessionId() != null) {
-            keywords.add("session:" + memory.sessionId());
-        }
-        if (memory.episodeId() != null) {
-            keywords.add("episode:" + memory.episodeId());
-        }
-        for (String tag : tags(memory)) {
-            keywords.add("tag:" + tag);
-        }
+        Set<String> keywords = keywords(memory.layer(), memory.sessionId(), memory.episodeId(), tags(memory));
         return index.prepare(new IndexDocument(memory.id(), memory.namespace(), fields, keywords, memory.createdAt(),
                 memory.expiresAt() == null ? 0 : memory.expiresAt()));
+    }
+
+    /** The exact values a memory is stored with and a search filters by (null or empty: none). */
+    private static Set<String> keywords(Layer layer, String sessionId, String episodeId, Collection<String> tags) {
+        Set<String> keywords = new LinkedHashSet<>();
+        if (layer != null) {
+            keywords.add("layer:" + layer.name());
+        }
+        if (sessionId != null) {
+            keywords.add("session:" + sessionId);
+        }
+        if (episodeId != null) {
+            keywords.add("episode:" + episodeId);
+        }
+        for (String tag : tags) {
+            keywords.add("tag:" + normalTag(tag));
+        }
+        return keywords;
     }
 
     /**
@@ -59,8 +67,10 @@ final class MemoryTextIndex {
      * before gets its index from {@link MemoryEngine#rebuildIndex}.
      */
     void put(WriteTxn txn, PreparedDocument prepared) {
-        startIfNoMemories(txn);
-        index.put(txn, prepared);
+        if (!index.put(txn, prepared)) {
+            startIfNoMemories(txn);
+            index.put(txn, prepared);
+        }
     }
 
     void remove(WriteTxn txn, String id) {
@@ -77,19 +87,7 @@ final class MemoryTextIndex {
 
     /** The index's answer, or null while it cannot answer (not built yet with this analyzer). */
     TextResult search(ReadTxn txn, SearchQuery query, long now, double[] boosts) {
-        Set<String> keywords = new LinkedHashSet<>();
-        if (query.layer() != null) {
-            keywords.add("layer:" + query.layer().name());
-        }
-        if (query.sessionId() != null) {
-            keywords.add("session:" + query.sessionId());
-        }
-        if (query.episodeId() != null) {
-            keywords.add("episode:" + query.episodeId());
-        }
-        for (String tag : query.tags()) {
-            keywords.add("tag:" + normalTag(tag));
-        }
+        Set<String> keywords = keywords(query.layer(), query.sessionId(), query.episodeId(), query.tags());
         SearchPosition after = query.after();
         TextQuery.Position position = after == null ? null
                 : new TextQuery.Position(after.score(), after.createdAt(), after.id(), after.indexDoc());

@@ -108,10 +108,15 @@ final class DocRecord {
         }
     }
 
-    boolean hasKeyword(String wanted) {
-        boolean[] has = {false};
-        visitTerms((term, keyword, positions) -> has[0] |= keyword && term.equals(wanted));
-        return has[0];
+    /** Its keywords, as given. */
+    List<String> keywords() {
+        List<String> keywords = new ArrayList<>();
+        visitTerms((term, keyword, positions) -> {
+            if (keyword) {
+                keywords.add(term);
+            }
+        });
+        return keywords;
     }
 
     /** The keywords and terms it has postings for. */

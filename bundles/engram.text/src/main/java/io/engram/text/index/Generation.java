@@ -107,15 +107,13 @@ final class Generation {
         return found;
     }
 
-    boolean remove(WriteTxn txn, String id) {
+    void remove(WriteTxn txn, String id) {
         byte[] idKey = Bytes.utf8(id);
         byte[] existing = txn.get(ids, idKey);
-        if (existing == null) {
-            return false;
+        if (existing != null) {
+            removeEntries(txn, Bytes.readLongBE(existing, 0));
+            txn.delete(ids, idKey);
         }
-        removeEntries(txn, Bytes.readLongBE(existing, 0));
-        txn.delete(ids, idKey);
-        return true;
     }
 
     /** Removes what document {@code doc} put in postings, terms, recent, stats and docs. */
@@ -170,6 +168,16 @@ final class Generation {
         long doc = stored == null ? 1 : new Bytes.Reader(stored).varlong();
         txn.put(index.meta(), key, new Bytes(10).varint(doc + 1).toArray());
         return doc;
+    }
+
+    /** Every partition with documents in this generation, in key order. */
+    List<String> partitions(ReadTxn txn) {
+        List<String> all = new ArrayList<>();
+        txn.scan(stats, null, (key, value) -> {
+            all.add(new String(key, java.nio.charset.StandardCharsets.UTF_8));
+            return true;
+        });
+        return all;
     }
 
     PartitionStats stats(ReadTxn txn, String partition) {

@@ -124,12 +124,7 @@ final class Search {
             named.sort(TextIndex.BYTE_ORDER);
             return named;
         }
-        List<String> all = new ArrayList<>();
-        txn.scan(generation.stats, null, (key, value) -> {
-            all.add(new String(key, java.nio.charset.StandardCharsets.UTF_8));
-            return true;
-        });
-        return all;
+        return generation.partitions(txn);
     }
 
     // ---- scoring
@@ -229,10 +224,16 @@ final class Search {
         return term.idf * weighted * (K1 + 1) / (K1 + weighted);
     }
 
-    private Map<String, Integer> frequencies(TermCursor cursor) {
+    /** What the term contributed for the posting payload at {@code bytes[at]}, for {@code explain}. */
+    private TextHit.TermMatch match(QueryTerm term, byte[] bytes, int at) {
+        return new TextHit.TermMatch(term.term, term.clause, frequencies(bytes, at), round(term.idf),
+                round(score(term, bytes, at)));
+    }
+
+    /** The term's frequency per field, by field name, in the posting payload at {@code bytes[at]}. */
+    private Map<String, Integer> frequencies(byte[] bytes, int at) {
         Map<String, Integer> byField = new LinkedHashMap<>();
-        byte[] bytes = cursor.postings.payloadBytes();
-        Bytes.Reader in = new Bytes.Reader(bytes, cursor.postings.payloadAt());
+        Bytes.Reader in = new Bytes.Reader(bytes, at);
         int flags = in.u8();
         for (int f = 0; f < fieldCount; f++) {
             if ((flags & (1 << f)) != 0) {
@@ -505,8 +506,12 @@ final class Search {
         return score > otherScore || (score == otherScore && doc > otherDoc);
     }
 
-    /** A document not in the posting lists yet, with what scoring needs from its record. */
-    private record PendingDoc(long doc, int flags, int[] lengths, Set<String> keywords, Map<String, int[][]> positions) {
+    /**
+     * A document not in the posting lists yet, with what scoring needs from its record: its keywords as
+     * posting-list names ({@link TextIndex#keywordTerm}) and its terms' positions per field.
+     */
+    private record PendingDoc(long doc, int flags, int[] lengths, Set<String> keywordTerms,
+            Map<String, int[][]> positions) {
     }
 
     private List<PendingDoc> pendingDocs(String partition) {
@@ -516,17 +521,17 @@ final class Search {
             if (record == null) {
                 continue;
             }
-            Set<String> keywords = new HashSet<>();
+            Set<String> keywordTerms = new HashSet<>();
             Map<String, int[][]> positions = new HashMap<>();
             record.visitTerms((term, keyword, at) -> {
                 if (keyword) {
-                    keywords.add(term);
+                    keywordTerms.add(TextIndex.keywordTerm(term));
                 } else {
                     positions.put(term, at);
                 }
             });
-            found.add(new PendingDoc(doc, record.expiresAt != 0 ? PostingBlock.EXPIRES : 0, record.lengths(), keywords,
-                    positions));
+            found.add(new PendingDoc(doc, record.expiresAt != 0 ? PostingBlock.EXPIRES : 0, record.lengths(),
+                    keywordTerms, positions));
         }
         return found;
     }
@@ -540,7 +545,7 @@ final class Search {
             List<TextHit.TermMatch> matched = new ArrayList<>();
             for (QueryTerm term : terms) {
                 if (term.keyword) {
-                    if (!doc.keywords.contains(term.term.substring(1)) && !hasHashedKeyword(doc, term.term)) {
+                    if (!doc.keywordTerms.contains(term.term)) {
                         continue next;
                     }
                     continue;
@@ -553,18 +558,10 @@ final class Search {
                     continue;
                 }
                 byte[] payload = DocRecord.payload(positions, doc.lengths, doc.flags);
-                double contribution = score(term, payload, 0);
-                score += contribution;
+                score += score(term, payload, 0);
                 worded = true;
                 if (query.explain()) {
-                    Map<String, Integer> byField = new LinkedHashMap<>();
-                    for (int f = 0; f < fieldCount; f++) {
-                        if (positions[f] != null) {
-                            byField.put(generation.index.fields().get(f), positions[f].length);
-                        }
-                    }
-                    matched.add(new TextHit.TermMatch(term.term, term.clause, byField, round(term.idf),
-                            round(contribution)));
+                    matched.add(match(term, payload, 0));
                 }
             }
             if (worded) {
@@ -574,22 +571,11 @@ final class Search {
         }
     }
 
-    /** A keyword too long to be a key is stored as its start and a hash; the record keeps it whole. */
-    private static boolean hasHashedKeyword(PendingDoc doc, String keywordTerm) {
-        for (String keyword : doc.keywords) {
-            if (TextIndex.keywordTerm(keyword).equals(keywordTerm)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private List<TextHit.TermMatch> matches(long doc, List<TermCursor> cursors) {
         List<TextHit.TermMatch> matches = new ArrayList<>();
         for (TermCursor cursor : cursors) {
             if (!cursor.term.keyword && cursor.postings.doc() == doc) {
-                matches.add(new TextHit.TermMatch(cursor.term.term, cursor.term.clause, frequencies(cursor),
-                        round(cursor.term.idf), round(score(cursor))));
+                matches.add(match(cursor.term, cursor.postings.payloadBytes(), cursor.postings.payloadAt()));
             }
         }
         matches.sort(Comparator.comparingDouble(TextHit.TermMatch::score).reversed());
@@ -699,16 +685,7 @@ final class Search {
     }
 
     private boolean hasKeywords(DocRecord record) {
-        if (query.keywords().isEmpty()) {
-            return true;
-        }
-        List<String> has = new ArrayList<>();
-        record.visitTerms((term, keyword, positions) -> {
-            if (keyword) {
-                has.add(term);
-            }
-        });
-        return has.containsAll(query.keywords());
+        return query.keywords().isEmpty() || record.keywords().containsAll(query.keywords());
     }
 
     /** One partition's documents, newest first, from the query's time bound or cursor on. */

@@ -98,25 +98,26 @@ public final class TextIndex {
         return PreparedDocument.of(document, analyzer, fields.size());
     }
 
-    /** Stores {@code document}, replacing what the index had under its id, in every generation being written. */
-    public void put(WriteTxn txn, PreparedDocument document) {
+    /**
+     * Stores {@code document}, replacing what the index had under its id, in every generation being
+     * written; returns false when none is (nothing active or being built: the document is not stored).
+     */
+    public boolean put(WriteTxn txn, PreparedDocument document) {
         if (!document.analyzerId.equals(analyzer.id())) {
             throw new IllegalArgumentException("prepared by another analyzer: " + document.analyzerId);
         }
-        for (int generation : writtenGenerations(txn)) {
+        List<Integer> generations = writtenGenerations(txn);
+        for (int generation : generations) {
             generation(generation).put(txn, document);
         }
+        return !generations.isEmpty();
     }
 
-    /** Removes the document {@code id} from every generation; returns whether the active one had it. */
-    public boolean remove(WriteTxn txn, String id) {
-        boolean had = false;
-        Integer active = readInt(txn, ACTIVE);
+    /** Removes the document {@code id} from every generation being written. */
+    public void remove(WriteTxn txn, String id) {
         for (int generation : writtenGenerations(txn)) {
-            boolean removed = generation(generation).remove(txn, id);
-            had |= active != null && generation == active && removed;
+            generation(generation).remove(txn, id);
         }
-        return had;
     }
 
     // ---- reading
@@ -144,20 +145,12 @@ public final class TextIndex {
         if (generation == null) {
             return null;
         }
-        List<String> searched = new ArrayList<>();
-        if (partitions != null) {
-            searched.addAll(partitions);
-        } else {
-            txn.scan(generation.stats, null, (key, value) -> {
-                searched.add(new String(key, StandardCharsets.UTF_8));
-                return true;
-            });
-        }
+        List<String> searched = partitions != null ? List.copyOf(partitions) : generation.partitions(txn);
         long count = 0;
         for (String partition : searched) {
             for (long doc : generation.pendingDocs(txn, partition)) {
                 DocRecord record = generation.record(txn, doc);
-                if (record != null && !record.isExpiredAt(now) && record.hasKeyword(keyword)) {
+                if (record != null && !record.isExpiredAt(now) && record.keywords().contains(keyword)) {
                     count++;
                 }
             }

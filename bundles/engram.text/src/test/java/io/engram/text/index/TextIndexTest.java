@@ -60,7 +60,10 @@ class TextIndexTest {
     }
 
     private void remove(String id) {
-        store.write(txn -> index.remove(txn, id));
+        store.write(txn -> {
+            index.remove(txn, id);
+            return null;
+        });
         live.remove(id);
     }
 
