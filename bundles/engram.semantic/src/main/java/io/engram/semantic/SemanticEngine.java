@@ -17,10 +17,9 @@ import io.engram.api.store.WriteTxn;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +55,14 @@ public class SemanticEngine implements SemanticIndex {
     /** The wait after a failed storage access, before trying again. */
     private static final long STORE_RETRY_MS = 1_000;
 
+    /**
+     * A clustered search reads at least this many candidates (and at least {@link SemanticSettings#searchShare} of
+     * the vectors).
+     */
+    static final int MIN_CANDIDATES = 2_000;
+
     private final Store store;
+    private final ClusteredIndex clusters = new ClusteredIndex(MiniLmEmbedder.DIMENSIONS);
     private final CompletableFuture<MiniLmEmbedder> model = new CompletableFuture<>();
     private final AtomicLong embedded = new AtomicLong();
     private volatile SemanticSettings settings;
@@ -125,15 +131,21 @@ public class SemanticEngine implements SemanticIndex {
         forget(txn, namespace, idKey(id));
     }
 
-    private static void forget(WriteTxn txn, String namespace, byte[] key) {
+    private void forget(WriteTxn txn, String namespace, byte[] key) {
         String id = string(key);
         txn.delete(QUEUE, key);
         byte[] stored = txn.get(IDS, key);
         if (stored != null) {
-            txn.delete(VECTORS, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(stored), id));
+            deleteVector(txn, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(stored), id));
             txn.delete(IDS, key);
         }
-        txn.delete(VECTORS, SemanticKeys.vectorKey(namespace, id));
+        deleteVector(txn, SemanticKeys.vectorKey(namespace, id));
+    }
+
+    private void deleteVector(WriteTxn txn, byte[] vectorKey) {
+        if (txn.delete(VECTORS, vectorKey)) {
+            clusters.removed(txn, vectorKey);
+        }
     }
 
     @Override
@@ -162,18 +174,27 @@ public class SemanticEngine implements SemanticIndex {
         if (limit <= 0 || (namespaces != null && namespaces.isEmpty())) {
             return List.of();
         }
+        List<String> searched = namespaces == null ? null : List.copyOf(new TreeSet<>(namespaces));
         return store.read(txn -> {
             Ranking ranking = new Ranking(vector, limit, accept);
-            if (namespaces == null) {
-                txn.scan(VECTORS, null, (key, value) -> ranking.offer(key, value, null));
-            } else {
-                for (String namespace : new TreeSet<>(namespaces)) {
-                    txn.scanPrefix(VECTORS, SemanticKeys.namespacePrefix(namespace),
-                            (key, value) -> ranking.offer(key, value, namespace));
-                }
+            long candidates = Math.max(MIN_CANDIDATES, (long) (settings.searchShare() * txn.count(VECTORS)));
+            if (!clusters.search(txn, vector, searched, ranking, candidates)) {
+                scanAll(txn, searched, ranking);
             }
             return ranking.hits(txn);
         });
+    }
+
+    /** The exact search: offers every vector of the namespaces searched. */
+    private static void scanAll(ReadTxn txn, List<String> namespaces, Ranking ranking) {
+        if (namespaces == null) {
+            txn.scan(VECTORS, null, (key, value) -> ranking.offer(key, 0, value, null));
+        } else {
+            for (String namespace : namespaces) {
+                txn.scanPrefix(VECTORS, SemanticKeys.namespacePrefix(namespace),
+                        (key, value) -> ranking.offer(key, 0, value, namespace));
+            }
+        }
     }
 
     @Override
@@ -189,6 +210,18 @@ public class SemanticEngine implements SemanticIndex {
     /** Vectors stored, in every namespace. */
     long vectors() {
         return store.read(txn -> txn.count(VECTORS));
+    }
+
+    /** What {@code system_status} says of the approximate index. */
+    Map<String, Object> indexStatus() {
+        return store.read(clusters::status);
+    }
+
+    /** Runs the approximate index's upkeep until nothing is left to do (tests and benchmarks; the worker does it). */
+    void maintainIndex() {
+        while (clusters.maintain(store, settings.clusterFrom())) {
+            // one step per transaction
+        }
     }
 
     /** Texts this process has embedded and stored since it started. */
@@ -248,7 +281,7 @@ public class SemanticEngine implements SemanticIndex {
         }
         while (!stopping) {
             try {
-                if (embedBatch(loaded) == 0) {
+                if (embedBatch(loaded) == 0 && !clusters.maintain(store, settings.clusterFrom())) {
                     awaitWork();
                 }
             } catch (InterruptedException e) {
@@ -343,7 +376,7 @@ public class SemanticEngine implements SemanticIndex {
      *
      * @return whether a vector was stored
      */
-    private static boolean storeIfUnchanged(WriteTxn txn, Queued queued, byte[] vector) {
+    private boolean storeIfUnchanged(WriteTxn txn, Queued queued, byte[] vector) {
         if (!Arrays.equals(txn.get(QUEUE, queued.key()), queued.value())) {
             return false; // changed again (stays queued for its new text), removed, or stored by another process
         }
@@ -355,9 +388,11 @@ public class SemanticEngine implements SemanticIndex {
         String namespace = SemanticKeys.queuedNamespace(queued.value());
         byte[] previous = txn.get(IDS, queued.key());
         if (previous != null && !SemanticKeys.embeddedNamespace(previous).equals(namespace)) {
-            txn.delete(VECTORS, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(previous), id));
+            deleteVector(txn, SemanticKeys.vectorKey(SemanticKeys.embeddedNamespace(previous), id));
         }
-        txn.put(VECTORS, SemanticKeys.vectorKey(namespace, id), vector);
+        byte[] vectorKey = SemanticKeys.vectorKey(namespace, id);
+        txn.put(VECTORS, vectorKey, vector);
+        clusters.stored(txn, vectorKey, vector);
         txn.put(IDS, queued.key(), SemanticKeys.embeddedValue(namespace, SemanticKeys.queuedText(queued.value())));
         return true;
     }
@@ -394,62 +429,5 @@ public class SemanticEngine implements SemanticIndex {
 
     /** A queue entry as read: the memory id's key and the namespace and text. */
     record Queued(byte[] key, byte[] value) {
-    }
-
-    /** The best {@code limit} accepted vectors seen so far: most similar first, then by id. */
-    private static final class Ranking {
-
-        private static final Comparator<SemanticHit> WORST_FIRST = Comparator
-                .comparingDouble(SemanticHit::similarity)
-                .thenComparing(SemanticHit::id, Comparator.reverseOrder());
-
-        private final float[] query;
-        private final int limit;
-        private final int length;
-        private final Predicate<String> accept;
-        private final PriorityQueue<SemanticHit> best;
-
-        Ranking(float[] query, int limit, Predicate<String> accept) {
-            this.query = query;
-            this.limit = limit;
-            this.length = Vectors.encodedLength(query.length);
-            this.accept = accept;
-            this.best = new PriorityQueue<>(Math.min(limit, 1_024) + 1, WORST_FIRST);
-        }
-
-        /** Always true: the scan goes on. */
-        boolean offer(byte[] key, byte[] value, String namespace) {
-            if (value.length != length) {
-                return true; // another model's or format's vector, replaced once the backfill reaches it
-            }
-            double similarity = Vectors.cosine(query, value);
-            SemanticHit worst = best.size() < limit ? null : best.peek();
-            if (worst != null && similarity < worst.similarity()) {
-                return true;
-            }
-            SemanticHit hit = new SemanticHit(SemanticKeys.vectorId(key), namespace, similarity);
-            if (worst != null && WORST_FIRST.compare(hit, worst) <= 0) {
-                return true;
-            }
-            if (accept.test(hit.id())) {
-                best.add(hit);
-                if (best.size() > limit) {
-                    best.poll();
-                }
-            }
-            return true;
-        }
-
-        List<SemanticHit> hits(ReadTxn txn) {
-            List<SemanticHit> hits = new ArrayList<>(best);
-            hits.sort(WORST_FIRST.reversed());
-            if (hits.stream().anyMatch(hit -> hit.namespace() == null)) {
-                hits.replaceAll(hit -> hit.namespace() != null ? hit : new SemanticHit(hit.id(),
-                        SemanticKeys.embeddedNamespace(Objects.requireNonNull(txn.get(IDS, utf8(hit.id())),
-                                "namespace of " + hit.id())),
-                        hit.similarity()));
-            }
-            return hits;
-        }
     }
 }

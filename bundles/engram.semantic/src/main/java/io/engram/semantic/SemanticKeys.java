@@ -103,8 +103,13 @@ final class SemanticKeys {
 
     /** The memory id of a vector key. */
     static String vectorId(byte[] key) {
-        int length = ((key[1] & 0xff) << 8) | (key[2] & 0xff);
-        int start = 3 + length;
+        return vectorId(key, 0);
+    }
+
+    /** The memory id of the vector key that starts at {@code offset} in {@code key}. */
+    static String vectorId(byte[] key, int offset) {
+        int length = ((key[offset + 1] & 0xff) << 8) | (key[offset + 2] & 0xff);
+        int start = offset + 3 + length;
         return new String(key, start, key.length - start, StandardCharsets.UTF_8);
     }
 

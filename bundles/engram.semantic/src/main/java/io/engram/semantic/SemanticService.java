@@ -51,12 +51,22 @@ public class SemanticService extends SemanticEngine implements StatusContributor
         @AttributeDefinition(description = "How often to look for memories queued by other processes sharing the"
                 + " store, in milliseconds (this process's own writes are picked up at once)")
         long pollIntervalMs() default 5_000;
+
+        @AttributeDefinition(description = "From how many stored vectors on searches use the clustered (approximate)"
+                + " index instead of reading every vector; it is built in the background when they get there")
+        long clusterFrom() default 20_000;
+
+        @AttributeDefinition(description = "The share of all vectors a clustered search reads at least (1 or more: exact; more:"
+                + " closer to exact, slower)")
+        double searchShare() default 0.02;
     }
 
     /** The one place the settings are checked. */
     static final ConfigReader<Config> SETTINGS = ConfigReader.of(Config.class)
             .atLeast("batchSize", 1)
-            .atLeast("pollIntervalMs", 100);
+            .atLeast("pollIntervalMs", 100)
+            .atLeast("clusterFrom", 1_000)
+            .atLeast("searchShare", 0.0);
 
     /** How long the worker and searches wait for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
@@ -98,7 +108,8 @@ public class SemanticService extends SemanticEngine implements StatusContributor
     void modified(Config config, Map<String, Object> properties) {
         Config checked = SETTINGS.read(config, properties, this.config);
         this.config = checked;
-        SemanticSettings settings = new SemanticSettings(checked.batchSize(), checked.pollIntervalMs());
+        SemanticSettings settings = new SemanticSettings(checked.batchSize(), checked.pollIntervalMs(),
+                checked.clusterFrom(), checked.searchShare());
         applySettings(settings);
         LOG.fine(() -> "Semantic search settings in force: " + settings);
     }
@@ -124,6 +135,7 @@ public class SemanticService extends SemanticEngine implements StatusContributor
             try {
                 status.put("pending", pending());
                 status.put("vectors", vectors());
+                status.put("index", indexStatus());
             } catch (StoreException e) {
                 LOG.log(Level.FINE, "Semantic index counts unavailable", e);
             }

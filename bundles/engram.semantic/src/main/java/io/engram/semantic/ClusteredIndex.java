@@ -1,0 +1,473 @@
+package io.engram.semantic;
+
+import static io.engram.semantic.SemanticKeys.META;
+import static io.engram.semantic.SemanticKeys.VECTORS;
+import static io.engram.semantic.SemanticKeys.utf8;
+
+import io.engram.api.store.ReadTxn;
+import io.engram.api.store.Store;
+import io.engram.api.store.WriteTxn;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * The approximate index over the stored vectors (an inverted file, "IVF"): the vectors are clustered by spherical
+ * k-means, each vector is copied into the list of its nearest centroid, and a search reads the lists whose
+ * centroids are most similar to the query, best first, until it has read enough candidates. Everything is in the
+ * store, in the callers' transactions, so it is as crash-safe and multi-process-safe as the vectors themselves.
+ *
+ * <p>Built by generations, like the text index: when the vectors reach {@code clusterFrom} (and again each time
+ * they have grown fourfold), a worker samples them, computes centroids outside any transaction, records the new
+ * generation as building, then copies the vectors into it in key order, a batch per transaction, with a cursor
+ * (resumable by any process after a crash). Writes meanwhile keep every generation that covers their key current.
+ * When the cursor reaches the end, the new generation becomes the active one in one transaction and the old one
+ * is deleted in batches. Until the first generation is active, searches scan every vector (exact).
+ *
+ * <p>Keyspaces ({@code g} = generation number, u32; {@code l} = list number, u16; {@code vk} = the vector's key
+ * in {@link SemanticKeys#VECTORS}): {@link #CLUSTERS} {@code [g][l]} → centroid (float32 × dimensions);
+ * {@link #LISTS} {@code [g][l][vk]} → the vector; {@link #ASSIGNED} {@code [g][vk]} → {@code l}. Meta entries in
+ * {@link SemanticKeys#META}: {@code clusters.active}, {@code clusters.building} (each {@code [g][lists][vectors
+ * when trained: u64]}), {@code clusters.cursor} (the last vector key copied into the building generation),
+ * {@code clusters.next} and {@code clusters.drop} (generations still to delete). See docs/SEMANTIC.md.
+ */
+final class ClusteredIndex {
+
+    static final String CLUSTERS = "semantic.clusters";
+    static final String LISTS = "semantic.lists";
+    static final String ASSIGNED = "semantic.assigned";
+
+    private static final byte[] ACTIVE = utf8("clusters.active");
+    private static final byte[] BUILDING = utf8("clusters.building");
+    private static final byte[] CURSOR = utf8("clusters.cursor");
+    private static final byte[] NEXT = utf8("clusters.next");
+    private static final byte[] DROP = utf8("clusters.drop");
+
+    /** A new generation is built once the vectors have grown this many times since the active one was trained. */
+    static final int GROWTH = 4;
+    /** Vectors sampled per list to train the centroids (k-means wants a few dozen per cluster). */
+    static final int SAMPLE_PER_LIST = 40;
+    static final int ITERATIONS = 10;
+    static final int MIN_LISTS = 16;
+    static final int MAX_LISTS = 4_096;
+    /** Vectors copied into a building generation per write transaction. */
+    static final int COPY_BATCH = 2_000;
+    /** Keys of a dropped generation deleted per write transaction. */
+    static final int DROP_BATCH = 10_000;
+
+    private static final int GENERATION_BYTES = 4;
+    private static final int LIST_BYTES = 2;
+    /** Where the vector key starts in a {@link #LISTS} key. */
+    static final int LIST_KEY_OFFSET = GENERATION_BYTES + LIST_BYTES;
+
+    /**
+     * One generation: its number, list count, how many vectors there were when it was trained, and a random id
+     * (numbers can repeat after a restore from backup; the id tells cached centroids from another generation's).
+     */
+    record Generation(int number, int lists, long trainedOn, long id) {
+
+        byte[] bytes() {
+            return ByteBuffer.allocate(24).putInt(number).putInt(lists).putLong(trainedOn).putLong(id).array();
+        }
+
+        static Generation of(byte[] bytes) {
+            if (bytes == null) {
+                return null;
+            }
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            return new Generation(in.getInt(), in.getInt(), in.getLong(), in.getLong());
+        }
+    }
+
+    /** The index's meta entries as one transaction sees them. */
+    record State(Generation active, Generation building, byte[] cursor, int[] dropping, int next) {
+
+        static State of(ReadTxn txn) {
+            byte[] next = txn.get(META, NEXT);
+            return new State(Generation.of(txn.get(META, ACTIVE)), Generation.of(txn.get(META, BUILDING)),
+                    txn.get(META, CURSOR), ints(txn.get(META, DROP)), next == null ? 1 : ByteBuffer.wrap(next).getInt());
+        }
+
+        /** Whether a write to the vector under {@code vectorKey} must update the building generation too. */
+        boolean buildingCovers(byte[] vectorKey) {
+            return building != null && Arrays.compareUnsigned(vectorKey, cursor) <= 0;
+        }
+    }
+
+    private final int dimensions;
+    /** Centroids by generation: written once before a generation is used, never changed. */
+    private final ConcurrentMap<Generation, float[][]> centroids = new ConcurrentHashMap<>();
+
+    ClusteredIndex(int dimensions) {
+        this.dimensions = dimensions;
+    }
+
+    // ---- the write side, in the caller's transaction ----
+
+    /** The vector under {@code vectorKey} is now {@code vector} (in {@link SemanticKeys#VECTORS}). */
+    void stored(WriteTxn txn, byte[] vectorKey, byte[] vector) {
+        State state = State.of(txn);
+        if (state.active() != null) {
+            place(txn, state.active(), vectorKey, vector);
+        }
+        if (state.buildingCovers(vectorKey)) {
+            place(txn, state.building(), vectorKey, vector);
+        }
+    }
+
+    /** The vector under {@code vectorKey} is gone. */
+    void removed(WriteTxn txn, byte[] vectorKey) {
+        State state = State.of(txn);
+        if (state.active() != null) {
+            unplace(txn, state.active().number(), vectorKey);
+        }
+        if (state.buildingCovers(vectorKey)) {
+            unplace(txn, state.building().number(), vectorKey);
+        }
+    }
+
+    private void place(WriteTxn txn, Generation generation, byte[] vectorKey, byte[] vector) {
+        unplace(txn, generation.number(), vectorKey);
+        put(txn, generation.number(), vectorKey, vector, KMeans.nearest(centroids(txn, generation), vector));
+    }
+
+    private static void put(WriteTxn txn, int generation, byte[] vectorKey, byte[] vector, int list) {
+        txn.put(LISTS, listKey(generation, list, vectorKey), vector);
+        txn.put(ASSIGNED, assignedKey(generation, vectorKey), ByteBuffer.allocate(LIST_BYTES).putShort((short) list)
+                .array());
+    }
+
+    private static void unplace(WriteTxn txn, int generation, byte[] vectorKey) {
+        byte[] key = assignedKey(generation, vectorKey);
+        byte[] list = txn.get(ASSIGNED, key);
+        if (list != null) {
+            txn.delete(LISTS, listKey(generation, ByteBuffer.wrap(list).getShort() & 0xffff, vectorKey));
+            txn.delete(ASSIGNED, key);
+        }
+    }
+
+    // ---- searching ----
+
+    /**
+     * Offers {@code ranking} the vectors of the lists nearest to {@code query} in the active generation, nearest
+     * list first, until it is full and has been offered at least {@code candidates} vectors (or every list was
+     * read: a small namespace in a large store is thus searched exactly, at the cost of one seek per list).
+     *
+     * @param namespaces the namespaces searched, or null for every one
+     * @return false when there is no active generation (the caller scans every vector instead)
+     */
+    boolean search(ReadTxn txn, float[] query, List<String> namespaces, Ranking ranking, long candidates) {
+        Generation active = Generation.of(txn.get(META, ACTIVE));
+        if (active == null) {
+            return false;
+        }
+        List<byte[]> prefixes = namespaces == null ? null
+                : namespaces.stream().map(SemanticKeys::namespacePrefix).toList();
+        for (int list : nearestLists(centroids(txn, active), query)) {
+            byte[] listPrefix = listKey(active.number(), list, new byte[0]);
+            if (prefixes == null) {
+                txn.scanPrefix(LISTS, listPrefix, (key, value) -> ranking.offer(key, LIST_KEY_OFFSET, value, null));
+            } else {
+                for (int i = 0; i < prefixes.size(); i++) {
+                    String namespace = namespaces.get(i);
+                    txn.scanPrefix(LISTS, concat(listPrefix, prefixes.get(i)),
+                            (key, value) -> ranking.offer(key, LIST_KEY_OFFSET, value, namespace));
+                }
+            }
+            if (ranking.full() && ranking.offered() >= candidates) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** List numbers, the centroid most similar to {@code query} first. */
+    static int[] nearestLists(float[][] centroids, float[] query) {
+        double[] similarity = new double[centroids.length];
+        Integer[] lists = new Integer[centroids.length];
+        for (int list = 0; list < centroids.length; list++) {
+            similarity[list] = Vectors.dot(centroids[list], query);
+            lists[list] = list;
+        }
+        Arrays.sort(lists, (a, b) -> Double.compare(similarity[b], similarity[a]));
+        return Arrays.stream(lists).mapToInt(Integer::intValue).toArray();
+    }
+
+    // ---- building, copying and dropping generations, on the semantic worker ----
+
+    /**
+     * Does one step of upkeep: deletes a batch of a dropped generation, copies a batch into the building one (or
+     * makes it active), or trains a new generation when the vectors reached {@code clusterFrom} or grew
+     * {@link #GROWTH}-fold.
+     *
+     * @return whether there was anything to do (the worker calls again at once if so)
+     */
+    boolean maintain(Store store, long clusterFrom) {
+        State state = store.read(State::of);
+        if (state.dropping().length > 0) {
+            drop(store, state.dropping()[0]);
+            return true;
+        }
+        if (state.building() != null) {
+            copyBatch(store, state);
+            return true;
+        }
+        long vectors = store.read(txn -> txn.count(VECTORS));
+        boolean due = state.active() == null ? vectors >= clusterFrom
+                : vectors >= (long) GROWTH * state.active().trainedOn();
+        if (!due) {
+            return false;
+        }
+        train(store, state, vectors);
+        return true;
+    }
+
+    /** The list count for {@code vectors} vectors: about their square root. */
+    static int listsFor(long vectors) {
+        return (int) Math.max(MIN_LISTS, Math.min(MAX_LISTS, Math.round(Math.sqrt(vectors))));
+    }
+
+    private void train(Store store, State seen, long vectors) {
+        int lists = listsFor(vectors);
+        List<byte[]> sample = store.read(txn -> sample(txn, (int) Math.min(vectors, (long) lists * SAMPLE_PER_LIST),
+                new Random(vectors)));
+        if (sample.size() < lists) {
+            return; // removed meanwhile: looked at again at the next step
+        }
+        float[][] trained = KMeans.train(sample, lists, ITERATIONS, vectors);
+        store.write(txn -> {
+            State now = State.of(txn);
+            if (now.building() != null || !sameGeneration(now.active(), seen.active())) {
+                return null; // another process began one meanwhile
+            }
+            Generation generation = new Generation(now.next(), lists, vectors, new Random().nextLong());
+            for (int list = 0; list < lists; list++) {
+                ByteBuffer centroid = ByteBuffer.allocate(trained[list].length * Float.BYTES);
+                for (float value : trained[list]) {
+                    centroid.putFloat(value);
+                }
+                txn.put(CLUSTERS, listKey(generation.number(), list, new byte[0]), centroid.array());
+            }
+            txn.put(META, BUILDING, generation.bytes());
+            txn.put(META, CURSOR, new byte[0]);
+            txn.put(META, NEXT, ByteBuffer.allocate(4).putInt(generation.number() + 1).array());
+            return null;
+        });
+    }
+
+    /** A uniform random sample (reservoir) of up to {@code size} stored vectors of the current format. */
+    private List<byte[]> sample(ReadTxn txn, int size, Random random) {
+        int length = Vectors.encodedLength(dimensions);
+        List<byte[]> sample = new ArrayList<>(size);
+        long[] seen = {0};
+        txn.scan(VECTORS, null, (key, value) -> {
+            if (value.length != length) {
+                return true;
+            }
+            long index = seen[0]++;
+            if (sample.size() < size) {
+                sample.add(value);
+            } else {
+                long slot = (long) (random.nextDouble() * (index + 1));
+                if (slot < size) {
+                    sample.set((int) slot, value);
+                }
+            }
+            return true;
+        });
+        return sample;
+    }
+
+    /** Copies the next vectors after the cursor into the building generation, or makes it active at the end. */
+    private void copyBatch(Store store, State seen) {
+        Generation building = seen.building();
+        float[][] centroids = store.read(txn -> centroids(txn, building));
+        Map<ByteBuffer, Placed> batch = store.read(txn -> {
+            Map<ByteBuffer, Placed> read = new LinkedHashMap<>();
+            txn.scan(VECTORS, from(seen.cursor()), (key, value) -> {
+                if (Arrays.equals(key, seen.cursor())) {
+                    return true;
+                }
+                read.put(ByteBuffer.wrap(key), new Placed(key, value, -1));
+                return read.size() < COPY_BATCH;
+            });
+            return read;
+        });
+        if (batch.isEmpty()) {
+            activate(store, seen);
+            return;
+        }
+        batch.replaceAll((key, read) -> new Placed(read.key(), read.value(), KMeans.nearest(centroids, read.value())));
+        byte[] last = null;
+        for (Placed placed : batch.values()) {
+            last = placed.key();
+        }
+        byte[] end = last;
+        int length = Vectors.encodedLength(dimensions);
+        store.write(txn -> {
+            State now = State.of(txn);
+            if (!sameGeneration(now.building(), building) || !Arrays.equals(now.cursor(), seen.cursor())) {
+                return null; // another process copied this batch meanwhile
+            }
+            // Read the range again in this transaction: vectors written, changed or removed since the batch was
+            // read are copied as they are now.
+            List<Placed> current = new ArrayList<>();
+            txn.scan(VECTORS, from(seen.cursor()), (key, value) -> {
+                if (Arrays.compareUnsigned(key, end) > 0) {
+                    return false;
+                }
+                if (!Arrays.equals(key, seen.cursor()) && value.length == length) {
+                    current.add(new Placed(key, value, -1));
+                }
+                return true;
+            });
+            for (Placed placed : current) {
+                Placed read = batch.get(ByteBuffer.wrap(placed.key()));
+                int list = read != null && Arrays.equals(read.value(), placed.value()) ? read.list()
+                        : KMeans.nearest(centroids, placed.value());
+                put(txn, building.number(), placed.key(), placed.value(), list);
+            }
+            txn.put(META, CURSOR, end);
+            return null;
+        });
+    }
+
+    private static void activate(Store store, State seen) {
+        store.write(txn -> {
+            State now = State.of(txn);
+            if (!sameGeneration(now.building(), seen.building()) || !Arrays.equals(now.cursor(), seen.cursor())) {
+                return null;
+            }
+            if (now.active() != null) {
+                int[] dropping = Arrays.copyOf(now.dropping(), now.dropping().length + 1);
+                dropping[dropping.length - 1] = now.active().number();
+                txn.put(META, DROP, bytes(dropping));
+            }
+            txn.put(META, ACTIVE, now.building().bytes());
+            txn.delete(META, BUILDING);
+            txn.delete(META, CURSOR);
+            return null;
+        });
+    }
+
+    /** Deletes a batch of the entries of dropped generation {@code generation}; forgets it when none are left. */
+    private void drop(Store store, int generation) {
+        byte[] prefix = ByteBuffer.allocate(GENERATION_BYTES).putInt(generation).array();
+        store.write(txn -> {
+            int deleted = 0;
+            for (String keyspace : List.of(LISTS, ASSIGNED, CLUSTERS)) {
+                List<byte[]> keys = new ArrayList<>();
+                int room = DROP_BATCH - deleted;
+                if (room <= 0) {
+                    break;
+                }
+                txn.scanPrefix(keyspace, prefix, (key, value) -> {
+                    keys.add(key);
+                    return keys.size() < room;
+                });
+                keys.forEach(key -> txn.delete(keyspace, key));
+                deleted += keys.size();
+            }
+            if (deleted == 0) {
+                int[] dropping = Arrays.stream(State.of(txn).dropping()).filter(g -> g != generation).toArray();
+                if (dropping.length == 0) {
+                    txn.delete(META, DROP);
+                } else {
+                    txn.put(META, DROP, bytes(dropping));
+                }
+            }
+            return null;
+        });
+        centroids.keySet().removeIf(cached -> cached.number() == generation);
+    }
+
+    // ---- status ----
+
+    /** What {@code system_status} says of the index: exact, or the active generation and any build. */
+    Map<String, Object> status(ReadTxn txn) {
+        State state = State.of(txn);
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("kind", state.active() == null ? "exact" : "clustered");
+        if (state.active() != null) {
+            status.put("lists", state.active().lists());
+            status.put("trained_on", state.active().trainedOn());
+        }
+        if (state.building() != null) {
+            status.put("building_lists", state.building().lists());
+        }
+        return status;
+    }
+
+    // ---- keys and values ----
+
+    private float[][] centroids(ReadTxn txn, Generation generation) {
+        return centroids.computeIfAbsent(generation, absent -> {
+            int number = generation.number();
+            float[][] read = new float[generation.lists()][];
+            txn.scanPrefix(CLUSTERS, ByteBuffer.allocate(GENERATION_BYTES).putInt(number).array(), (key, value) -> {
+                int list = ByteBuffer.wrap(key, GENERATION_BYTES, LIST_BYTES).getShort() & 0xffff;
+                float[] centroid = new float[value.length / Float.BYTES];
+                ByteBuffer.wrap(value).asFloatBuffer().get(centroid);
+                read[list] = centroid;
+                return true;
+            });
+            for (float[] centroid : read) {
+                if (centroid == null || centroid.length != dimensions) {
+                    throw new IllegalStateException("centroids of clustered generation " + number + " are incomplete");
+                }
+            }
+            return read;
+        });
+    }
+
+    /** Where a scan after {@code cursor} starts (the cursor itself is skipped by the caller). */
+    private static byte[] from(byte[] cursor) {
+        return cursor.length == 0 ? null : cursor;
+    }
+
+    private static boolean sameGeneration(Generation a, Generation b) {
+        return a == null ? b == null : a.equals(b);
+    }
+
+    static byte[] listKey(int generation, int list, byte[] vectorKey) {
+        return ByteBuffer.allocate(LIST_KEY_OFFSET + vectorKey.length).putInt(generation).putShort((short) list)
+                .put(vectorKey).array();
+    }
+
+    static byte[] assignedKey(int generation, byte[] vectorKey) {
+        return ByteBuffer.allocate(GENERATION_BYTES + vectorKey.length).putInt(generation).put(vectorKey).array();
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] joined = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, joined, a.length, b.length);
+        return joined;
+    }
+
+    private static int[] ints(byte[] bytes) {
+        if (bytes == null) {
+            return new int[0];
+        }
+        int[] values = new int[bytes.length / 4];
+        ByteBuffer.wrap(bytes).asIntBuffer().get(values);
+        return values;
+    }
+
+    private static byte[] bytes(int[] values) {
+        ByteBuffer out = ByteBuffer.allocate(values.length * 4);
+        for (int value : values) {
+            out.putInt(value);
+        }
+        return out.array();
+    }
+
+    /** A vector key, its value and the list it goes to (-1: not computed yet). */
+    private record Placed(byte[] key, byte[] value, int list) {
+    }
+}
