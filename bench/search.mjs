@@ -6,8 +6,8 @@
 //                         [--semantic bundles/engram.semantic/target/engram.semantic-0.2.0-SNAPSHOT.jar]
 //
 // With --semantic, the semantic bundle goes into the deploy folder before the start (docs/SEMANTIC.md)
-// and each step waits until every memory has its vector before its queries (the wait is reported as
-// the embedding rate).
+// and each step waits until every memory has its vector and the semantic index is settled (no
+// clustered generation being built or due) before its queries; the wait is reported as a rate.
 //
 // One fresh data folder, one Engram process, grown stepwise: for each size in `--sizes`
 // (ascending), memory_add (LTM) calls with `--in-flight` always outstanding bring the store up
@@ -314,7 +314,7 @@ try {
     console.error(`${stored} memories: added ${added} in ${(addMs / 1000).toFixed(1)} s`);
     if (options.semantic) {
       const waited = await awaitVectors(server, stored);
-      console.error(`${stored} memories: embedded ${added} in ${((addMs + waited) / 1000).toFixed(1)} s from the first add (${(added / ((addMs + waited) / 1000)).toFixed(0)} memories/s)`);
+      console.error(`${stored} memories: embedded ${added} and the semantic index settled ${((addMs + waited) / 1000).toFixed(1)} s after the first add (${(added / ((addMs + waited) / 1000)).toFixed(0)} memories/s)`);
     }
     const bytes = await storeSize(dir);
     counts.addUpTo(stored, note);

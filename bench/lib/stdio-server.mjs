@@ -68,15 +68,20 @@ export async function deploySemantic(runDir, jar) {
 }
 
 /**
- * Waits until the semantic bundle of `server` has a vector for at least `count` memories and none
- * pending (system_status); returns the ms waited. Throws after `timeoutMs`.
+ * Waits until the semantic bundle of `server` has a vector for at least `count` memories, none
+ * pending, and its index settled (system_status): no generation being built and none due, so what is
+ * measured next is the index searches use at that size (docs/SEMANTIC.md, "The clustered index",
+ * default clusterFrom). Returns the ms waited. Throws after `timeoutMs`.
  */
-export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000) {
+export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000, clusterFrom = 20_000) {
   const started = performance.now();
   while (true) {
     const { result } = await server.callTool('system_status', {});
     const semantic = result.structuredContent?.semantic;
-    if (semantic && semantic.pending === 0 && semantic.vectors >= count) {
+    const index = semantic?.index;
+    const settled = index && !('building_lists' in index) && (index.kind === 'clustered'
+      ? semantic.vectors < 4 * index.trained_on : semantic.vectors < clusterFrom);
+    if (semantic && semantic.pending === 0 && semantic.vectors >= count && settled) {
       return performance.now() - started;
     }
     if (performance.now() - started > timeoutMs) {

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,6 +136,74 @@ class HybridSearchEndToEndTest {
             JsonObject reindexed = engram.callToolOk("advanced_reindex", Map.of("text", false, "vector", true));
             assertEquals(NOTES.size(), reindexed.get("vector").getAsInt(), reindexed.toString());
             SemanticBundle.awaitVectors(engram, NOTES.size(), WAIT); // unchanged texts are not embedded twice
+        }
+    }
+
+    /**
+     * A store past {@code clusterFrom} (lowered to 1,000 in engram.semantic.cfg) is searched through the clustered
+     * index, which the host builds in the background: the paraphrases are still found, filters still hold, and a
+     * memory deleted afterwards is gone from it.
+     */
+    @Test
+    void aLargerStoreIsSearchedByClustersAndMeaningIsStillFound() throws Exception {
+        Path config = Files.createDirectories(data.resolve("config"));
+        try (Stream<Path> shipped = Files.list(Path.of("../config"))) {
+            for (Path file : shipped.toList()) {
+                Files.copy(file, config.resolve(file.getFileName().toString()));
+            }
+        }
+        // a search reads at least 300 of the ~1,200 vectors: some lists, not all
+        Files.writeString(config.resolve("engram.semantic.cfg"), "clusterFrom = 1000\nsearchMinCandidates = 300\n");
+        SemanticBundle.deploy(data);
+        try (McpProcess engram = McpProcess.start(data)) {
+            engram.initialize("2025-11-25");
+            Map<String, String> keyOf = addNotes(engram);
+            int fillers = 1_200;
+            for (int i = 0; i < fillers; i++) {
+                engram.callToolOk("memory_add", Map.of("content", "Ticket " + i + ": " + Words.of(i) + " "
+                        + Words.of(i * 7 + 3) + " needs review by the " + Words.of(i % 40) + " team"));
+            }
+            SemanticBundle.awaitVectors(engram, NOTES.size() + fillers, WAIT);
+            JsonObject index = awaitClustered(engram);
+            int lists = index.get("lists").getAsInt();
+            assertTrue(lists >= 30 && lists <= 36, "about the square root of the vectors: " + index);
+
+            Map<String, String> paraphrases = new LinkedHashMap<>();
+            paraphrases.put("how do I make the build faster", "daemon");
+            paraphrases.put("how much disk space may downloaded areas take", "tiles");
+            paraphrases.put("how should I word my change descriptions", "commits");
+            paraphrases.put("payment notifications can arrive twice", "charge");
+            for (Map.Entry<String, String> paraphrase : paraphrases.entrySet()) {
+                JsonObject byMeaning = engram.callToolOk("memory_search", Map.of("q", paraphrase.getKey(),
+                        "mode", "semantic", "limit", 3));
+                assertTrue(keys(byMeaning, keyOf).contains(paraphrase.getValue()), byMeaning.toString());
+            }
+            JsonObject shortTerm = engram.callToolOk("memory_search", Map.of("q", "who is on duty this week",
+                    "mode", "semantic", "layer", "STM", "limit", 3));
+            assertTrue(keys(shortTerm, keyOf).contains("oncall"), shortTerm.toString());
+
+            String daemon = keyOf.entrySet().stream().filter(e -> e.getValue().equals("daemon")).findFirst()
+                    .orElseThrow().getKey();
+            engram.callToolOk("memory_delete", Map.of("id", daemon));
+            JsonObject afterDelete = engram.callToolOk("memory_search", Map.of("q", "how do I make the build faster",
+                    "mode", "semantic"));
+            assertFalse(keys(afterDelete, keyOf).contains("daemon"), afterDelete.toString());
+            assertEquals(NOTES.size() + fillers - 1, engram.callToolOk("system_status", Map.of())
+                    .getAsJsonObject("semantic").get("vectors").getAsLong());
+        }
+    }
+
+    /** Waits until the semantic section reports the clustered index active; its {@code index} object. */
+    private static JsonObject awaitClustered(McpProcess engram) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            JsonObject semantic = engram.callToolOk("system_status", Map.of()).getAsJsonObject("semantic");
+            JsonObject index = semantic.getAsJsonObject("index");
+            if (index != null && index.get("kind").getAsString().equals("clustered") && !index.has("building_lists")) {
+                return index;
+            }
+            assertTrue(System.nanoTime() < deadline, "not clustered: " + semantic + "\n" + engram.stderr());
+            Thread.sleep(200);
         }
     }
 }

@@ -55,12 +55,6 @@ public class SemanticEngine implements SemanticIndex {
     /** The wait after a failed storage access, before trying again. */
     private static final long STORE_RETRY_MS = 1_000;
 
-    /**
-     * A clustered search reads at least this many candidates (and at least {@link SemanticSettings#searchShare} of
-     * the vectors).
-     */
-    static final int MIN_CANDIDATES = 2_000;
-
     private final Store store;
     private final ClusteredIndex clusters = new ClusteredIndex(MiniLmEmbedder.DIMENSIONS);
     private final CompletableFuture<MiniLmEmbedder> model = new CompletableFuture<>();
@@ -177,7 +171,7 @@ public class SemanticEngine implements SemanticIndex {
         List<String> searched = namespaces == null ? null : List.copyOf(new TreeSet<>(namespaces));
         return store.read(txn -> {
             Ranking ranking = new Ranking(vector, limit, accept);
-            long candidates = Math.max(MIN_CANDIDATES, (long) (settings.searchShare() * txn.count(VECTORS)));
+            long candidates = settings.searchCandidates(txn.count(VECTORS));
             if (!clusters.search(txn, vector, searched, ranking, candidates)) {
                 scanAll(txn, searched, ranking);
             }

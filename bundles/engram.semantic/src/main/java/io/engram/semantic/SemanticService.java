@@ -59,6 +59,9 @@ public class SemanticService extends SemanticEngine implements StatusContributor
         @AttributeDefinition(description = "The share of all vectors a clustered search reads at least (1 or more: exact; more:"
                 + " closer to exact, slower)")
         double searchShare() default 0.02;
+
+        @AttributeDefinition(description = "How many vectors a clustered search reads at least")
+        int searchMinCandidates() default 10_000;
     }
 
     /** The one place the settings are checked. */
@@ -66,7 +69,8 @@ public class SemanticService extends SemanticEngine implements StatusContributor
             .atLeast("batchSize", 1)
             .atLeast("pollIntervalMs", 100)
             .atLeast("clusterFrom", 1_000)
-            .atLeast("searchShare", 0.0);
+            .atLeast("searchShare", 0.0)
+            .atLeast("searchMinCandidates", 1);
 
     /** How long the worker and searches wait for the Store service while the storage bundle restarts. */
     static final long STORE_WAIT_MS = 5_000;
@@ -109,7 +113,7 @@ public class SemanticService extends SemanticEngine implements StatusContributor
         Config checked = SETTINGS.read(config, properties, this.config);
         this.config = checked;
         SemanticSettings settings = new SemanticSettings(checked.batchSize(), checked.pollIntervalMs(),
-                checked.clusterFrom(), checked.searchShare());
+                checked.clusterFrom(), checked.searchShare(), checked.searchMinCandidates());
         applySettings(settings);
         LOG.fine(() -> "Semantic search settings in force: " + settings);
     }

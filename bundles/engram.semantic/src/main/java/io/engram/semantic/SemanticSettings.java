@@ -6,12 +6,20 @@ package io.engram.semantic;
  *        queued by this process wakes it at once)
  * @param clusterFrom from how many stored vectors on searches use the clustered (approximate) index
  * @param searchShare the share of all vectors a clustered search reads at least
+ * @param searchMinCandidates how many vectors a clustered search reads at least
  */
-record SemanticSettings(int batchSize, long pollIntervalMs, long clusterFrom, double searchShare) {
+record SemanticSettings(int batchSize, long pollIntervalMs, long clusterFrom, double searchShare,
+        int searchMinCandidates) {
 
-    static final SemanticSettings DEFAULTS = new SemanticSettings(32, 5_000, 20_000, 0.02);
+    static final SemanticSettings DEFAULTS = new SemanticSettings(32, 5_000, 20_000, 0.02, 10_000);
 
     SemanticSettings(int batchSize, long pollIntervalMs) {
-        this(batchSize, pollIntervalMs, DEFAULTS.clusterFrom(), DEFAULTS.searchShare());
+        this(batchSize, pollIntervalMs, DEFAULTS.clusterFrom(), DEFAULTS.searchShare(),
+                DEFAULTS.searchMinCandidates());
+    }
+
+    /** How many vectors a clustered search over a store of {@code vectors} reads at least. */
+    long searchCandidates(long vectors) {
+        return Math.max(searchMinCandidates, (long) Math.ceil(searchShare * vectors));
     }
 }

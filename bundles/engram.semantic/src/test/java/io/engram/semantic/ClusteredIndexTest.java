@@ -44,7 +44,7 @@ class ClusteredIndexTest {
     }
 
     private SemanticEngine engine(Store store, long clusterFrom, double share) {
-        return new SemanticEngine(store, new SemanticSettings(32, 60_000, clusterFrom, share));
+        return new SemanticEngine(store, new SemanticSettings(32, 60_000, clusterFrom, share, 2_000));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.engram.semantic;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.engram.api.search.SemanticHit;
 import io.engram.storage.LmdbStore;
 import io.engram.storage.StoreSettings;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 /**
  * Not a test: the figures of docs/SEMANTIC.md. Model load, embedding throughput, ranking quality of int8 against
  * float32 vectors on the labelled relevance set (bench/relevance), and nearest() latency over 10,000, 100,000 and
- * 1,000,000 stored vectors (random unit vectors: the scan costs the same whatever they mean). Run from the
+ * 1,000,000 stored vectors, exact and clustered, with the clustered index's recall (see {@link #nearest}). Run from the
  * worktree root:
  * {@code mvn -B -o -q verify -pl bundles/engram.semantic -am -Dtest=SemanticBenchmark
  * -Dsurefire.failIfNoSpecifiedTests=false -Dengram.bench=true}; it prints to stderr and writes
@@ -34,8 +35,11 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 class SemanticBenchmark {
 
     private static final Path RELEVANCE = Path.of("../../bench/relevance");
-    private static final int[] SIZES = {10_000, 100_000, 1_000_000};
+    private static final int[] SIZES = Stream.of(System.getProperty("engram.bench.sizes",
+            "10000,100000,1000000").split(",")).mapToInt(Integer::parseInt).toArray();
     private static final int SEARCHES = 21;
+    /** Real embeddings the stored vectors are made from (see {@link #nearest}). */
+    private static final int SEED_TEXTS = Integer.getInteger("engram.bench.seeds", 100_000);
 
     private final StringBuilder report = new StringBuilder();
 
@@ -55,8 +59,15 @@ class SemanticBenchmark {
         List<Map<String, String>> queries = jsonl(RELEVANCE.resolve("queries.jsonl"));
         throughput(model, corpus);
         quality(model, corpus, queries);
+        Random random = new Random(42);
+        long seedStart = System.nanoTime();
+        List<float[]> seeds = model.embed(mixedTexts(corpus, SEED_TEXTS, random));
+        line(String.format("embedded %,d seed texts in %d s", seeds.size(), ms(System.nanoTime() - seedStart) / 1000));
+        List<String> queryTexts = new ArrayList<>(queries.stream().map(query -> query.get("q")).toList());
+        queryTexts.addAll(mixedTexts(corpus, 100 - queryTexts.size(), new Random(43)));
+        List<float[]> queryVectors = model.embed(queryTexts);
         for (int size : SIZES) {
-            nearest(model, size);
+            nearest(seeds, queryVectors, model, size);
         }
         line("load average after: " + loadAverage());
         Files.writeString(Path.of("target/semantic-benchmark.txt"), report);
@@ -131,11 +142,20 @@ class SemanticBenchmark {
                 + " float32 %.3f, int8 %.3f", kind, sums[2], sums[0] / sums[2], sums[1] / sums[2])));
     }
 
-    private void nearest(MiniLmEmbedder model, int size) throws Exception {
+    /**
+     * nearest() over {@code size} stored vectors: the exact scan, then the clustered index (its build time, latency
+     * and recall@10 against the exact scan, with the default settings and for other shares read). The vectors are
+     * real embeddings of the {@code seeds} texts while there are enough; past that, seeds repeated with a little
+     * noise (about 0.9 cosine to their seed) make up the size: embedding a million distinct texts here would take
+     * hours. The queries are real embeddings of other texts.
+     */
+    private void nearest(List<float[]> seeds, List<float[]> queries, MiniLmEmbedder model, int size)
+            throws Exception {
         Path dir = Files.createTempDirectory("bench-semantic");
         LmdbStore store = new LmdbStore(StoreSettings.defaults(dir));
         store.start();
         store.awaitOpen(Duration.ofSeconds(10));
+        String namespace = "/home/dev/src/project";
         try {
             Random random = new Random(size);
             long fillStart = System.nanoTime();
@@ -144,35 +164,27 @@ class SemanticBenchmark {
                 int to = Math.min(size, done + 20_000);
                 List<byte[]> batch = new ArrayList<>();
                 for (int i = from; i < to; i++) {
-                    batch.add(Vectors.encode(randomUnit(random)));
+                    batch.add(Vectors.encode(size <= seeds.size() ? seeds.get(i)
+                            : noisy(seeds.get(random.nextInt(seeds.size())), random)));
                 }
                 store.write(txn -> {
                     for (int i = from; i < to; i++) {
                         String id = String.format("mem_%09d", i);
-                        txn.put(SemanticKeys.VECTORS, SemanticKeys.vectorKey("/home/dev/src/project", id),
-                                batch.get(i - from));
-                        txn.put(SemanticKeys.IDS, SemanticKeys.utf8(id), SemanticKeys.utf8("/home/dev/src/project"));
+                        txn.put(SemanticKeys.VECTORS, SemanticKeys.vectorKey(namespace, id), batch.get(i - from));
+                        txn.put(SemanticKeys.IDS, SemanticKeys.utf8(id), SemanticKeys.embeddedValue(namespace, id));
                     }
                     return null;
                 });
                 done = to;
             }
             long fillMs = ms(System.nanoTime() - fillStart);
+            Set<String> namespaces = Set.of(namespace, "global");
             SemanticEngine engine = new SemanticEngine(store, SemanticSettings.DEFAULTS);
-            Set<String> namespaces = Set.of("/home/dev/src/project", "global");
-            long[] scan = new long[SEARCHES];
-            for (int i = -3; i < SEARCHES; i++) {
-                float[] query = randomUnit(random);
-                long start = System.nanoTime();
-                engine.nearest(query, namespaces, 10, id -> true);
-                if (i >= 0) {
-                    scan[i] = System.nanoTime() - start;
-                }
-            }
-            Arrays.sort(scan);
-            long[] readOnly = new long[SEARCHES];
-            byte[] prefix = SemanticKeys.namespacePrefix("/home/dev/src/project");
-            for (int i = 0; i < SEARCHES; i++) {
+            List<List<String>> exact = new ArrayList<>();
+            long[] scan = timeSearches(engine, queries, namespaces, exact);
+            long[] readOnly = new long[5];
+            byte[] prefix = SemanticKeys.namespacePrefix(namespace);
+            for (int i = 0; i < readOnly.length; i++) {
                 long start = System.nanoTime();
                 store.read(txn -> {
                     txn.scanPrefix(SemanticKeys.VECTORS, prefix, (key, value) -> true);
@@ -181,6 +193,18 @@ class SemanticBenchmark {
                 readOnly[i] = System.nanoTime() - start;
             }
             Arrays.sort(readOnly);
+            line(String.format("nearest(limit 10) over %,d vectors (%d MiB store, filled in %d ms): exact scan median"
+                    + " %.1f ms, p90 %.1f ms; reading the entries alone (no scoring) median %.1f ms", size,
+                    store.status().usedBytes() / (1 << 20), fillMs, median(scan), p90(scan),
+                    readOnly[readOnly.length / 2] / 1e6));
+            if (size < SemanticSettings.DEFAULTS.clusterFrom()) {
+                return;
+            }
+            long buildStart = System.nanoTime();
+            engine.maintainIndex();
+            long buildMs = ms(System.nanoTime() - buildStart);
+            List<List<String>> approximate = new ArrayList<>();
+            long[] clustered = timeSearches(engine, queries, namespaces, approximate);
             long[] full = new long[SEARCHES];
             SemanticEngine withModel = new SemanticEngine(store, SemanticSettings.DEFAULTS) {
                 @Override
@@ -194,11 +218,20 @@ class SemanticBenchmark {
                 full[i] = System.nanoTime() - start;
             }
             Arrays.sort(full);
-            line(String.format("nearest(limit 10) over %,d vectors (%d MiB store, filled in %d ms): median %.1f ms,"
-                    + " p90 %.1f ms scanning; with the query's embedding median %.1f ms; reading the entries alone"
-                    + " (no scoring) median %.1f ms", size, store.status().usedBytes() / (1 << 20), fillMs,
-                    scan[SEARCHES / 2] / 1e6, scan[SEARCHES * 9 / 10] / 1e6, full[SEARCHES / 2] / 1e6,
-                    readOnly[SEARCHES / 2] / 1e6));
+            line(String.format("  clustered: %s built in %d ms (%d MiB store after); median %.1f ms, p90 %.1f ms;"
+                    + " recall@10 against the exact scan %.3f over %d queries; with the query's embedding median"
+                    + " %.1f ms", engine.indexStatus(), buildMs, store.status().usedBytes() / (1 << 20),
+                    median(clustered), p90(clustered), recall(exact, approximate), queries.size(),
+                    full[SEARCHES / 2] / 1e6));
+            for (double share : new double[] {0.005, 0.01, 0.02, 0.05, 0.1}) {
+                SemanticEngine reading = new SemanticEngine(store, new SemanticSettings(32, 5_000,
+                        SemanticSettings.DEFAULTS.clusterFrom(), share, 1));
+                List<List<String>> shared = new ArrayList<>();
+                long[] times = timeSearches(reading, queries, namespaces, shared);
+                line(String.format("    reading at least %.1f %% of the vectors (%,d): median %.1f ms, p90 %.1f ms,"
+                        + " recall@10 %.3f", share * 100, (long) Math.ceil(share * size), median(times), p90(times),
+                        recall(exact, shared)));
+            }
         } finally {
             store.close();
             try (Stream<Path> files = Files.walk(dir)) {
@@ -207,6 +240,71 @@ class SemanticBenchmark {
                 }
             }
         }
+    }
+
+    /** Runs every query once (after three warm-ups), keeping the ids found; the sorted times. */
+    private static long[] timeSearches(SemanticEngine engine, List<float[]> queries, Set<String> namespaces,
+            List<List<String>> found) {
+        for (int i = 0; i < 3; i++) {
+            engine.nearest(queries.get(i), namespaces, 10, id -> true);
+        }
+        long[] times = new long[queries.size()];
+        for (int i = 0; i < queries.size(); i++) {
+            long start = System.nanoTime();
+            List<SemanticHit> hits = engine.nearest(queries.get(i), namespaces, 10, id -> true);
+            times[i] = System.nanoTime() - start;
+            found.add(hits.stream().map(SemanticHit::id).toList());
+        }
+        Arrays.sort(times);
+        return times;
+    }
+
+    /** The mean share of each exact top 10 that {@code approximate} found. */
+    private static double recall(List<List<String>> exact, List<List<String>> approximate) {
+        double found = 0;
+        for (int q = 0; q < exact.size(); q++) {
+            found += approximate.get(q).stream().filter(exact.get(q)::contains).count() / (double) exact.get(q).size();
+        }
+        return found / exact.size();
+    }
+
+    private static double median(long[] sorted) {
+        return sorted[sorted.length / 2] / 1e6;
+    }
+
+    private static double p90(long[] sorted) {
+        return sorted[sorted.length * 9 / 10] / 1e6;
+    }
+
+    /** {@code seed} plus Gaussian noise of length about 0.5: a unit vector about 0.9 cosine from it. */
+    private static float[] noisy(float[] seed, Random random) {
+        float[] vector = new float[seed.length];
+        double sigma = 0.5 / Math.sqrt(seed.length);
+        for (int i = 0; i < vector.length; i++) {
+            vector[i] = seed[i] + (float) (random.nextGaussian() * sigma);
+        }
+        return Vectors.normalized(vector);
+    }
+
+    /**
+     * {@code count} distinct note-like texts: spans of 6-16 words from two random memories of the relevance
+     * corpus, joined.
+     */
+    private static List<String> mixedTexts(List<Map<String, String>> corpus, int count, Random random) {
+        List<String[]> words = corpus.stream().map(doc -> doc.get("content").split("\\s+")).toList();
+        Set<String> texts = new java.util.LinkedHashSet<>();
+        while (texts.size() < count) {
+            StringBuilder text = new StringBuilder();
+            for (int part = 0; part < 2; part++) {
+                String[] source = words.get(random.nextInt(words.size()));
+                int length = Math.min(source.length, 6 + random.nextInt(11));
+                int from = random.nextInt(source.length - length + 1);
+                text.append(part == 0 ? "" : " ").append(String.join(" ", Arrays.copyOfRange(source, from,
+                        from + length)));
+            }
+            texts.add(text.toString());
+        }
+        return new ArrayList<>(texts);
     }
 
     private static List<Integer> top(List<Integer> candidates, java.util.function.ToDoubleFunction<Integer> score) {
@@ -237,14 +335,6 @@ class SemanticBenchmark {
             sum += a[i] * b[i];
         }
         return sum;
-    }
-
-    private static float[] randomUnit(Random random) {
-        float[] v = new float[MiniLmEmbedder.DIMENSIONS];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) random.nextGaussian();
-        }
-        return Vectors.normalized(v);
     }
 
     /** Each line's top-level fields as strings (objects as their JSON). */
