@@ -19,7 +19,6 @@ import java.util.function.Predicate;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -146,12 +145,7 @@ class BrokenDeploymentEndToEndTest {
 
     /** The shipped config, with a short call timeout so the hanging tool is cut off quickly. */
     private void seedConfigWithCallTimeout() throws IOException {
-        Path config = Files.createDirectories(data.resolve("config"));
-        try (Stream<Path> files = Files.list(Path.of("../config"))) {
-            for (Path file : (Iterable<Path>) files::iterator) {
-                Files.copy(file, config.resolve(file.getFileName()));
-            }
-        }
+        Path config = McpProcess.shippedConfig(data);
         Path mcp = config.resolve("engram.mcp.cfg");
         Files.writeString(mcp, Files.readString(mcp).replace("callTimeoutMs = 120000", "callTimeoutMs = " + CALL_TIMEOUT_MS));
         assertTrue(Files.readString(mcp).contains("callTimeoutMs = " + CALL_TIMEOUT_MS));

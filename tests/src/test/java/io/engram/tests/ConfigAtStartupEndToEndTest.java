@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -35,12 +34,7 @@ class ConfigAtStartupEndToEndTest {
 
     /** The shipped config folder in the data folder, engram.storage.cfg's path line replaced by {@code pathLines}. */
     private Path configWithStoragePath(String pathLines) throws Exception {
-        Path config = Files.createDirectories(data.resolve("config"));
-        try (Stream<Path> shipped = Files.list(Path.of("../config"))) {
-            for (Path file : shipped.toList()) {
-                Files.copy(file, config.resolve(file.getFileName().toString()));
-            }
-        }
+        Path config = McpProcess.shippedConfig(data);
         Path cfg = config.resolve("engram.storage.cfg");
         String text = Files.readString(cfg, StandardCharsets.UTF_8);
         assertTrue(text.contains("\npath = store\n"), "the shipped file sets path = store");

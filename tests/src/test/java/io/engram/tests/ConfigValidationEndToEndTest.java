@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -139,12 +138,7 @@ class ConfigValidationEndToEndTest {
 
     @Test
     void badValuesAtStartFallBackToTheDefaultsAndTheToolsServe() throws Exception {
-        Path config = Files.createDirectories(data.resolve("config"));
-        try (Stream<Path> shipped = Files.list(Path.of("../config"))) {
-            for (Path file : shipped.toList()) {
-                Files.copy(file, config.resolve(file.getFileName().toString()));
-            }
-        }
+        Path config = McpProcess.shippedConfig(data);
         Path cfg = config.resolve("engram.storage.cfg").toRealPath();
         edit(cfg, "\nmaxReaders = 126\n", "\nmaxReaders = abc\nmaxReadrs = 12\n");
         Path memoryCfg = config.resolve("engram.memory.cfg").toRealPath();

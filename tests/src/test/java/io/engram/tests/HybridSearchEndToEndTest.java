@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,13 +106,7 @@ class HybridSearchEndToEndTest {
                     "mode", "semantic", "layer", "LTM"));
             assertFalse(keys(longTerm, keyOf).contains("oncall"), longTerm.toString());
 
-            // a deleted memory is not found by meaning either
-            String daemon = keyOf.entrySet().stream().filter(e -> e.getValue().equals("daemon")).findFirst()
-                    .orElseThrow().getKey();
-            engram.callToolOk("memory_delete", Map.of("id", daemon));
-            JsonObject afterDelete = engram.callToolOk("memory_search", Map.of("q", "how do I make the build faster",
-                    "mode", "semantic"));
-            assertFalse(keys(afterDelete, keyOf).contains("daemon"), afterDelete.toString());
+            assertADeletedMemoryIsNotFoundByMeaning(engram, keyOf);
         }
     }
 
@@ -146,12 +139,7 @@ class HybridSearchEndToEndTest {
      */
     @Test
     void aLargerStoreIsSearchedByClustersAndMeaningIsStillFound() throws Exception {
-        Path config = Files.createDirectories(data.resolve("config"));
-        try (Stream<Path> shipped = Files.list(Path.of("../config"))) {
-            for (Path file : shipped.toList()) {
-                Files.copy(file, config.resolve(file.getFileName().toString()));
-            }
-        }
+        Path config = McpProcess.shippedConfig(data);
         // a search reads at least 300 of the ~1,200 vectors: some lists, not all
         Files.writeString(config.resolve("engram.semantic.cfg"), "clusterFrom = 1000\nsearchMinCandidates = 300\n");
         SemanticBundle.deploy(data);
@@ -182,15 +170,21 @@ class HybridSearchEndToEndTest {
                     "mode", "semantic", "layer", "STM", "limit", 3));
             assertTrue(keys(shortTerm, keyOf).contains("oncall"), shortTerm.toString());
 
-            String daemon = keyOf.entrySet().stream().filter(e -> e.getValue().equals("daemon")).findFirst()
-                    .orElseThrow().getKey();
-            engram.callToolOk("memory_delete", Map.of("id", daemon));
-            JsonObject afterDelete = engram.callToolOk("memory_search", Map.of("q", "how do I make the build faster",
-                    "mode", "semantic"));
-            assertFalse(keys(afterDelete, keyOf).contains("daemon"), afterDelete.toString());
+            assertADeletedMemoryIsNotFoundByMeaning(engram, keyOf);
             assertEquals(NOTES.size() + fillers - 1, engram.callToolOk("system_status", Map.of())
                     .getAsJsonObject("semantic").get("vectors").getAsLong());
         }
+    }
+
+    /** Deletes the Gradle note and checks the paraphrase that found it no longer does. */
+    private static void assertADeletedMemoryIsNotFoundByMeaning(McpProcess engram, Map<String, String> keyOf)
+            throws Exception {
+        String daemon = keyOf.entrySet().stream().filter(e -> e.getValue().equals("daemon")).findFirst()
+                .orElseThrow().getKey();
+        engram.callToolOk("memory_delete", Map.of("id", daemon));
+        JsonObject afterDelete = engram.callToolOk("memory_search", Map.of("q", "how do I make the build faster",
+                "mode", "semantic"));
+        assertFalse(keys(afterDelete, keyOf).contains("daemon"), afterDelete.toString());
     }
 
     /** Waits until the semantic section reports the clustered index active; its {@code index} object. */

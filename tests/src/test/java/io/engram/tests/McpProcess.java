@@ -29,6 +29,20 @@ final class McpProcess extends McpClient implements AutoCloseable {
         err.start();
     }
 
+    /**
+     * Copies the shipped config folder (the repository's config/) into {@code data}/config, as a first start
+     * would create it, so a test can edit a file before the host starts; returns that folder.
+     */
+    static Path shippedConfig(Path data) throws IOException {
+        Path config = Files.createDirectories(data.resolve("config"));
+        try (java.util.stream.Stream<Path> shipped = Files.list(Path.of("../config"))) {
+            for (Path file : shipped.toList()) {
+                Files.copy(file, config.resolve(file.getFileName().toString()));
+            }
+        }
+        return config;
+    }
+
     static Path jar() {
         Path jar = Path.of(System.getProperty("engram.jar", "../launcher/target/engram.jar"));
         if (!Files.isRegularFile(jar)) {

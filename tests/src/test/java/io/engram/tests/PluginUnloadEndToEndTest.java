@@ -33,12 +33,7 @@ class PluginUnloadEndToEndTest {
         Path deploy = data.resolve("deploy");
         Path plugin = PluginJars.build("sleeper", data.resolve("built"), Map.of());
         // A drain long enough that a 2 s call surely ends inside it, whenever FileInstall notices the delete.
-        Path config = Files.createDirectories(data.resolve("config"));
-        try (var shipped = Files.list(Path.of("../config"))) {
-            for (Path file : (Iterable<Path>) shipped::iterator) {
-                Files.copy(file, config.resolve(file.getFileName().toString()));
-            }
-        }
+        Path config = McpProcess.shippedConfig(data);
         Path mcpConfig = config.resolve("engram.mcp.cfg");
         String text = Files.readString(mcpConfig, StandardCharsets.UTF_8);
         assertTrue(text.contains("\nunloadDrainMs = 2000"), text);

@@ -211,8 +211,14 @@ public class MemoryEngine {
             byText = text.hits();
             textCut = text.more() || !text.totalExact();
         }
-        List<SemanticHit> byMeaning = vectors.nearest(query.text(), query.namespaces(), depth,
-                id -> visibleMatch(id, query, now) != null).stream()
+        Map<String, Memory> accepted = new java.util.HashMap<>(); // decoded once: the check is most of the cost
+        List<SemanticHit> byMeaning = vectors.nearest(query.text(), query.namespaces(), depth, id -> {
+            Memory memory = visibleMatch(id, query, now);
+            if (memory != null) {
+                accepted.put(id, memory);
+            }
+            return memory != null;
+        }).stream()
                 .filter(hit -> hit.similarity() >= current.semanticFloor())
                 .toList();
         double textWeight = mode == SearchMode.HYBRID ? current.textWeight() : 0;
@@ -232,7 +238,7 @@ public class MemoryEngine {
             semanticHits.put(hit.id(), hit);
             semanticRanks.put(hit.id(), i + 1);
             if (!found.containsKey(hit.id())) {
-                Memory memory = visibleMatch(hit.id(), query, now);
+                Memory memory = accepted.get(hit.id());
                 if (memory != null) {
                     found.put(hit.id(), new SearchHit(memory, 0, List.of()));
                 }

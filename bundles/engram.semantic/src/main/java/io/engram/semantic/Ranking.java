@@ -12,8 +12,20 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.function.Predicate;
 
-/** The best {@code limit} accepted vectors offered so far: most similar first, then by id. */
+/**
+ * The best {@code limit} accepted vectors offered: most similar first, then by id.
+ *
+ * <p>{@code accept} may be costly (the memory engine reads and decodes the memory to check it is visible and
+ * passes the filters), so by default it is asked late: the ranking keeps the best {@link #POOL} × {@code limit}
+ * candidates unvetted and, at the end, asks about them best first until {@code limit} are accepted, about
+ * {@code limit} calls when most are accepted instead of one per candidate that enters the top while the scan is
+ * young (several times {@code limit}). When the pool runs out with fewer accepted and candidates fell out of it,
+ * {@link #hits} says so and the caller searches again with a ranking that vets as it goes ({@link #vettingEarly}).
+ */
 final class Ranking {
+
+    /** The unvetted pool of a late-vetting ranking, in multiples of {@code limit}. */
+    static final int POOL = 2;
 
     private static final Comparator<SemanticHit> WORST_FIRST = Comparator
             .comparingDouble(SemanticHit::similarity)
@@ -23,15 +35,31 @@ final class Ranking {
     private final int limit;
     private final int length;
     private final Predicate<String> accept;
+    private final boolean vetLate;
+    /** How many candidates {@link #best} keeps: {@code limit}, or the pool when vetting late. */
+    private final int capacity;
     private final PriorityQueue<SemanticHit> best;
     private long offered;
+    private boolean dropped;
 
-    Ranking(float[] query, int limit, Predicate<String> accept) {
+    private Ranking(float[] query, int limit, Predicate<String> accept, boolean vetLate) {
         this.query = query;
         this.limit = limit;
         this.length = Vectors.encodedLength(query.length);
         this.accept = accept;
-        this.best = new PriorityQueue<>(Math.min(limit, 1_024) + 1, WORST_FIRST);
+        this.vetLate = vetLate;
+        this.capacity = vetLate ? (int) Math.min(Integer.MAX_VALUE - 1, (long) limit * POOL) : limit;
+        this.best = new PriorityQueue<>(Math.min(capacity, 1_024) + 1, WORST_FIRST);
+    }
+
+    /** A ranking that asks {@code accept} at the end, about the best candidates first. */
+    static Ranking vettingLate(float[] query, int limit, Predicate<String> accept) {
+        return new Ranking(query, limit, accept, true);
+    }
+
+    /** A ranking that asks {@code accept} about every candidate that would enter the top {@code limit}. */
+    static Ranking vettingEarly(float[] query, int limit, Predicate<String> accept) {
+        return new Ranking(query, limit, accept, false);
     }
 
     /**
@@ -47,18 +75,21 @@ final class Ranking {
             return true; // another model's or format's vector, replaced once the backfill reaches it
         }
         double similarity = Vectors.cosine(query, value);
-        SemanticHit worst = best.size() < limit ? null : best.peek();
+        SemanticHit worst = best.size() < capacity ? null : best.peek();
         if (worst != null && similarity < worst.similarity()) {
+            dropped = true;
             return true;
         }
         SemanticHit hit = new SemanticHit(SemanticKeys.vectorId(key, keyOffset), namespace, similarity);
         if (worst != null && WORST_FIRST.compare(hit, worst) <= 0) {
+            dropped = true;
             return true;
         }
-        if (accept.test(hit.id())) {
+        if (vetLate || accept.test(hit.id())) {
             best.add(hit);
-            if (best.size() > limit) {
+            if (best.size() > capacity) {
                 best.poll();
+                dropped = true;
             }
         }
         return true;
@@ -69,15 +100,33 @@ final class Ranking {
         return offered;
     }
 
-    /** Whether {@code limit} hits were accepted. */
+    /** Whether the ranking holds as many candidates as it keeps (accepted ones, when vetting early). */
     boolean full() {
-        return best.size() >= limit;
+        return best.size() >= capacity;
     }
 
-    /** The hits, best first, each with its namespace. */
+    /**
+     * The hits, best first, each with its namespace; null when vetting late left fewer than {@code limit}
+     * accepted while candidates fell out of the pool (then search again {@link #vettingEarly}).
+     */
     List<SemanticHit> hits(ReadTxn txn) {
         List<SemanticHit> hits = new ArrayList<>(best);
         hits.sort(WORST_FIRST.reversed());
+        if (vetLate) {
+            List<SemanticHit> accepted = new ArrayList<>(Math.min(limit, hits.size()));
+            for (SemanticHit hit : hits) {
+                if (accepted.size() == limit) {
+                    break;
+                }
+                if (accept.test(hit.id())) {
+                    accepted.add(hit);
+                }
+            }
+            if (accepted.size() < limit && dropped) {
+                return null;
+            }
+            hits = accepted;
+        }
         if (hits.stream().anyMatch(hit -> hit.namespace() == null)) {
             hits.replaceAll(hit -> hit.namespace() != null ? hit : new SemanticHit(hit.id(),
                     SemanticKeys.embeddedNamespace(Objects.requireNonNull(txn.get(IDS, utf8(hit.id())),

@@ -170,13 +170,20 @@ public class SemanticEngine implements SemanticIndex {
         }
         List<String> searched = namespaces == null ? null : List.copyOf(new TreeSet<>(namespaces));
         return store.read(txn -> {
-            Ranking ranking = new Ranking(vector, limit, accept);
-            long candidates = settings.searchCandidates(txn.count(VECTORS));
-            if (!clusters.search(txn, vector, searched, ranking, candidates)) {
-                scanAll(txn, searched, ranking);
+            List<SemanticHit> hits = search(txn, vector, searched, Ranking.vettingLate(vector, limit, accept));
+            if (hits == null) { // accept refused too many of the best: vet each candidate as it comes
+                hits = search(txn, vector, searched, Ranking.vettingEarly(vector, limit, accept));
             }
-            return ranking.hits(txn);
+            return hits;
         });
+    }
+
+    private List<SemanticHit> search(ReadTxn txn, float[] vector, List<String> namespaces, Ranking ranking) {
+        long candidates = settings.searchCandidates(txn.count(VECTORS));
+        if (!clusters.search(txn, vector, namespaces, ranking, candidates)) {
+            scanAll(txn, namespaces, ranking);
+        }
+        return ranking.hits(txn);
     }
 
     /** The exact search: offers every vector of the namespaces searched. */

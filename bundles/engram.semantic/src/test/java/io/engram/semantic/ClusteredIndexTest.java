@@ -104,6 +104,33 @@ class ClusteredIndexTest {
     }
 
     @Test
+    void acceptIsAskedAboutTheBestFirstAndARestrictiveOneStillGetsTheBestItTakes() {
+        Store store = temp.store();
+        SemanticEngine engine = engine(store, 5_000, 1.0); // clustered, reading every list: exact
+        add(store, engine, NS, 0, 6_000);
+        for (SemanticEngine searching : List.of(engine(store, 1_000_000, 1.0), engine)) {
+            if (searching == engine) {
+                engine.maintainIndex();
+            }
+            float[] query = near(groups[5]);
+            List<String> asked = new ArrayList<>();
+            List<String> found = ids(searching.nearest(query, Set.of(NS), 10, id -> asked.add(id)));
+            assertEquals(bruteForce(query, NS, 10), found);
+            assertEquals(found, asked, "asked about the ten best only, best first");
+
+            // one memory in 50 passes: the ten best of those, though most of the best are refused
+            java.util.function.Predicate<String> rare = id -> Integer.parseInt(id.substring(id.length() - 6)) % 50 == 0;
+            List<String> expectedRare = expected.keySet().stream()
+                    .map(key -> SemanticKeys.vectorId(key.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)))
+                    .filter(rare)
+                    .sorted(Comparator.<String>comparingDouble(id -> -Vectors.cosine(query,
+                            expected.get(keyText(NS, id)))).thenComparing(Comparator.naturalOrder()))
+                    .limit(10).toList();
+            assertEquals(expectedRare, ids(searching.nearest(query, Set.of(NS), 10, rare)));
+        }
+    }
+
+    @Test
     void writesDuringABuildReachTheNewGenerationAndTheOldOneIsDropped() {
         Store store = temp.store();
         SemanticEngine engine = engine(store, 3_000, 0.02);
