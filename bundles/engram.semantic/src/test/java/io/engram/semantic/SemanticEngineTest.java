@@ -136,7 +136,13 @@ class SemanticEngineTest {
         SemanticEngine engine = start(store);
         addNotes(store, engine, "proj");
         awaitEmbedded(engine);
+        // the worker counts a batch just after its commit, which is when pending() reaches 0
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (engine.embedded() < 5 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
         long embedded = engine.embedded();
+        assertEquals(5, embedded);
 
         // a backfill hands every memory in again: those whose text has a vector cost nothing
         addNotes(store, engine, "proj");
