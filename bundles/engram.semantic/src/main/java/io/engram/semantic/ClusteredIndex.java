@@ -338,11 +338,12 @@ final class ClusteredIndex {
         });
     }
 
-    private static void activate(Store store, State seen) {
+    static void activate(Store store, State seen) {
         store.write(txn -> {
             State now = State.of(txn);
-            if (!sameGeneration(now.building(), seen.building()) || !Arrays.equals(now.cursor(), seen.cursor())) {
-                return null;
+            if (!sameGeneration(now.building(), seen.building()) || !Arrays.equals(now.cursor(), seen.cursor())
+                    || written(txn, now.cursor())) {
+                return null; // moved on, or a vector was written past the cursor since it was read: copy it first
             }
             if (now.active() != null) {
                 int[] dropping = Arrays.copyOf(now.dropping(), now.dropping().length + 1);
@@ -354,6 +355,16 @@ final class ClusteredIndex {
             txn.delete(META, CURSOR);
             return null;
         });
+    }
+
+    /** Whether any vector is stored after {@code cursor}. */
+    private static boolean written(ReadTxn txn, byte[] cursor) {
+        boolean[] found = {false};
+        txn.scan(VECTORS, from(cursor), (key, value) -> {
+            found[0] = !Arrays.equals(key, cursor);
+            return !found[0];
+        });
+        return found[0];
     }
 
     /** Deletes a batch of the entries of dropped generation {@code generation}; forgets it when none are left. */

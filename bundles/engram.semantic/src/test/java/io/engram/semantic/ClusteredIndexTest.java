@@ -167,6 +167,33 @@ class ClusteredIndexTest {
     }
 
     @Test
+    void aVectorWrittenPastTheCursorJustBeforeTheSwitchIsCopiedFirst() {
+        Store store = temp.store();
+        SemanticEngine engine = engine(store, 3_000, 0.02);
+        add(store, engine, NS, 0, 3_000);
+        ClusteredIndex builder = new ClusteredIndex(MiniLmEmbedder.DIMENSIONS);
+        byte[] last = store.read(txn -> {
+            byte[][] seen = {null};
+            txn.scan(SemanticKeys.VECTORS, null, (key, value) -> {
+                seen[0] = key;
+                return true;
+            });
+            return seen[0];
+        });
+        // copy until the cursor is at the last vector: the next step would make the generation active
+        ClusteredIndex.State copied;
+        do {
+            assertTrue(builder.maintain(store, 3_000));
+            copied = store.read(ClusteredIndex.State::of);
+        } while (copied.building() == null || !Arrays.equals(last, copied.cursor()));
+        add(store, engine, NS, 3_000, 3_010); // after the cursor: not in the building generation yet
+        ClusteredIndex.activate(store, copied); // as a step that read the state before those writes does
+        assertTrue(store.read(ClusteredIndex.State::of).building() != null, "not switched with vectors left");
+        engine.maintainIndex();
+        assertConsistent(store);
+    }
+
+    @Test
     void twoProcessesBuildingAtOnceMakeOneGeneration() throws Exception {
         Store store = temp.store();
         SemanticEngine engine = engine(store, 3_000, 0.02);
