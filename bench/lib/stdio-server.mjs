@@ -70,17 +70,16 @@ export async function deploySemantic(runDir, jar) {
 /**
  * Waits until the semantic bundle of `server` has a vector for at least `count` memories, none
  * pending, and its index settled (system_status): no generation being built and none due, so what is
- * measured next is the index searches use at that size (docs/SEMANTIC.md, "The clustered index",
- * default clusterFrom). Returns the ms waited. Throws after `timeoutMs`.
+ * measured next is the index searches use at that size (docs/SEMANTIC.md, "The clustered index").
+ * Returns the ms waited. Throws after `timeoutMs`.
  */
-export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000, clusterFrom = 20_000) {
+export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000) {
   const started = performance.now();
   while (true) {
     const { result } = await server.callTool('system_status', {});
     const semantic = result.structuredContent?.semantic;
     const index = semantic?.index;
-    const settled = index && !('building_lists' in index) && (index.kind === 'clustered'
-      ? semantic.vectors < 4 * index.trained_on : semantic.vectors < clusterFrom);
+    const settled = index && !('building_lists' in index) && !index.build_due;
     if (semantic && semantic.pending === 0 && semantic.vectors >= count && settled) {
       return performance.now() - started;
     }

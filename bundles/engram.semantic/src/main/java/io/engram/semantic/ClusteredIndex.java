@@ -10,6 +10,7 @@ import io.engram.api.store.WriteTxn;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,9 +95,29 @@ final class ClusteredIndex {
                     txn.get(META, CURSOR), ints(txn.get(META, DROP)), next == null ? 1 : ByteBuffer.wrap(next).getInt());
         }
 
-        /** Whether a write to the vector under {@code vectorKey} must update the building generation too. */
-        boolean buildingCovers(byte[] vectorKey) {
-            return building != null && Arrays.compareUnsigned(vectorKey, cursor) <= 0;
+        /**
+         * The generations a write to the vector under {@code vectorKey} must update: the active one, and the
+         * building one once its copy has passed that key.
+         */
+        List<Generation> covering(byte[] vectorKey) {
+            List<Generation> covering = new ArrayList<>(2);
+            if (active != null) {
+                covering.add(active);
+            }
+            if (building != null && Arrays.compareUnsigned(vectorKey, cursor) <= 0) {
+                covering.add(building);
+            }
+            return covering;
+        }
+
+        /**
+         * Whether a new generation should be trained over {@code vectors} vectors: none is being built, and
+         * there is none yet and they reached {@code clusterFrom}, or they grew {@link #GROWTH}-fold since the
+         * active one was trained.
+         */
+        boolean buildDue(long vectors, long clusterFrom) {
+            return building == null && (active == null ? vectors >= clusterFrom
+                    : vectors >= (long) GROWTH * active.trainedOn());
         }
     }
 
@@ -112,23 +133,15 @@ final class ClusteredIndex {
 
     /** The vector under {@code vectorKey} is now {@code vector} (in {@link SemanticKeys#VECTORS}). */
     void stored(WriteTxn txn, byte[] vectorKey, byte[] vector) {
-        State state = State.of(txn);
-        if (state.active() != null) {
-            place(txn, state.active(), vectorKey, vector);
-        }
-        if (state.buildingCovers(vectorKey)) {
-            place(txn, state.building(), vectorKey, vector);
+        for (Generation generation : State.of(txn).covering(vectorKey)) {
+            place(txn, generation, vectorKey, vector);
         }
     }
 
     /** The vector under {@code vectorKey} is gone. */
     void removed(WriteTxn txn, byte[] vectorKey) {
-        State state = State.of(txn);
-        if (state.active() != null) {
-            unplace(txn, state.active().number(), vectorKey);
-        }
-        if (state.buildingCovers(vectorKey)) {
-            unplace(txn, state.building().number(), vectorKey);
+        for (Generation generation : State.of(txn).covering(vectorKey)) {
+            unplace(txn, generation.number(), vectorKey);
         }
     }
 
@@ -219,9 +232,7 @@ final class ClusteredIndex {
             return true;
         }
         long vectors = store.read(txn -> txn.count(VECTORS));
-        boolean due = state.active() == null ? vectors >= clusterFrom
-                : vectors >= (long) GROWTH * state.active().trainedOn();
-        if (!due) {
+        if (!state.buildDue(vectors, clusterFrom)) {
             return false;
         }
         train(store, state, vectors);
@@ -287,29 +298,18 @@ final class ClusteredIndex {
     /** Copies the next vectors after the cursor into the building generation, or makes it active at the end. */
     private void copyBatch(Store store, State seen) {
         Generation building = seen.building();
-        float[][] centroids = store.read(txn -> centroids(txn, building));
-        Map<ByteBuffer, Placed> batch = store.read(txn -> {
-            Map<ByteBuffer, Placed> read = new LinkedHashMap<>();
-            txn.scan(VECTORS, from(seen.cursor()), (key, value) -> {
-                if (Arrays.equals(key, seen.cursor())) {
-                    return true;
-                }
-                read.put(ByteBuffer.wrap(key), new Placed(key, value, -1));
-                return read.size() < COPY_BATCH;
-            });
-            return read;
-        });
-        if (batch.isEmpty()) {
+        List<byte[][]> read = store.read(txn -> entriesAfter(txn, seen.cursor(), null, COPY_BATCH));
+        if (read.isEmpty()) {
             activate(store, seen);
             return;
         }
-        batch.replaceAll((key, read) -> new Placed(read.key(), read.value(), KMeans.nearest(centroids, read.value())));
-        byte[] last = null;
-        for (Placed placed : batch.values()) {
-            last = placed.key();
+        // the nearest centroids are found outside the write transaction, which holds every writer up
+        float[][] centroids = store.read(txn -> centroids(txn, building));
+        Map<ByteBuffer, Placed> placed = new HashMap<>();
+        for (byte[][] entry : read) {
+            placed.put(ByteBuffer.wrap(entry[0]), new Placed(entry[1], KMeans.nearest(centroids, entry[1])));
         }
-        byte[] end = last;
-        int length = Vectors.encodedLength(dimensions);
+        byte[] end = read.get(read.size() - 1)[0];
         store.write(txn -> {
             State now = State.of(txn);
             if (!sameGeneration(now.building(), building) || !Arrays.equals(now.cursor(), seen.cursor())) {
@@ -317,32 +317,41 @@ final class ClusteredIndex {
             }
             // Read the range again in this transaction: vectors written, changed or removed since the batch was
             // read are copied as they are now.
-            List<Placed> current = new ArrayList<>();
-            txn.scan(VECTORS, from(seen.cursor()), (key, value) -> {
-                if (Arrays.compareUnsigned(key, end) > 0) {
-                    return false;
-                }
-                if (!Arrays.equals(key, seen.cursor()) && value.length == length) {
-                    current.add(new Placed(key, value, -1));
-                }
-                return true;
-            });
-            for (Placed placed : current) {
-                Placed read = batch.get(ByteBuffer.wrap(placed.key()));
-                int list = read != null && Arrays.equals(read.value(), placed.value()) ? read.list()
-                        : KMeans.nearest(centroids, placed.value());
-                put(txn, building.number(), placed.key(), placed.value(), list);
+            for (byte[][] entry : entriesAfter(txn, seen.cursor(), end, Integer.MAX_VALUE)) {
+                Placed before = placed.get(ByteBuffer.wrap(entry[0]));
+                int list = before != null && Arrays.equals(before.value(), entry[1]) ? before.list()
+                        : KMeans.nearest(centroids, entry[1]);
+                put(txn, building.number(), entry[0], entry[1], list);
             }
             txn.put(META, CURSOR, end);
             return null;
         });
     }
 
-    static void activate(Store store, State seen) {
+    /**
+     * Up to {@code max} vectors of the current format stored after {@code cursor} and (unless null) up to
+     * {@code end}, as {key, value} pairs in key order.
+     */
+    private List<byte[][]> entriesAfter(ReadTxn txn, byte[] cursor, byte[] end, int max) {
+        int length = Vectors.encodedLength(dimensions);
+        List<byte[][]> entries = new ArrayList<>();
+        txn.scan(VECTORS, from(cursor), (key, value) -> {
+            if (end != null && Arrays.compareUnsigned(key, end) > 0) {
+                return false;
+            }
+            if (!Arrays.equals(key, cursor) && value.length == length) {
+                entries.add(new byte[][] {key, value});
+            }
+            return entries.size() < max;
+        });
+        return entries;
+    }
+
+    void activate(Store store, State seen) {
         store.write(txn -> {
             State now = State.of(txn);
             if (!sameGeneration(now.building(), seen.building()) || !Arrays.equals(now.cursor(), seen.cursor())
-                    || written(txn, now.cursor())) {
+                    || !entriesAfter(txn, now.cursor(), null, 1).isEmpty()) {
                 return null; // moved on, or a vector was written past the cursor since it was read: copy it first
             }
             if (now.active() != null) {
@@ -355,16 +364,6 @@ final class ClusteredIndex {
             txn.delete(META, CURSOR);
             return null;
         });
-    }
-
-    /** Whether any vector is stored after {@code cursor}. */
-    private static boolean written(ReadTxn txn, byte[] cursor) {
-        boolean[] found = {false};
-        txn.scan(VECTORS, from(cursor), (key, value) -> {
-            found[0] = !Arrays.equals(key, cursor);
-            return !found[0];
-        });
-        return found[0];
     }
 
     /** Deletes a batch of the entries of dropped generation {@code generation}; forgets it when none are left. */
@@ -400,8 +399,8 @@ final class ClusteredIndex {
 
     // ---- status ----
 
-    /** What {@code system_status} says of the index: exact, or the active generation and any build. */
-    Map<String, Object> status(ReadTxn txn) {
+    /** What {@code system_status} says of the index: exact, or the active generation, and any build under way or due. */
+    Map<String, Object> status(ReadTxn txn, long clusterFrom) {
         State state = State.of(txn);
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("kind", state.active() == null ? "exact" : "clustered");
@@ -411,6 +410,9 @@ final class ClusteredIndex {
         }
         if (state.building() != null) {
             status.put("building_lists", state.building().lists());
+        }
+        if (state.buildDue(txn.count(VECTORS), clusterFrom)) {
+            status.put("build_due", true);
         }
         return status;
     }
@@ -478,7 +480,7 @@ final class ClusteredIndex {
         return out.array();
     }
 
-    /** A vector key, its value and the list it goes to (-1: not computed yet). */
-    private record Placed(byte[] key, byte[] value, int list) {
+    /** A vector as the copy step read it, and the list it goes to. */
+    private record Placed(byte[] value, int list) {
     }
 }

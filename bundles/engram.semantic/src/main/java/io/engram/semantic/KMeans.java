@@ -1,6 +1,7 @@
 package io.engram.semantic;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
@@ -41,7 +42,7 @@ final class KMeans {
             centroids[c] = decoded(sample.get(order.get(c)), dimensions);
         }
         int[] assigned = new int[sample.size()];
-        java.util.Arrays.fill(assigned, -1);
+        Arrays.fill(assigned, -1);
         for (int round = 0; round < iterations; round++) {
             float[][] sums = new float[k][dimensions];
             int[] sizes = new int[k];

@@ -215,7 +215,7 @@ public class SemanticEngine implements SemanticIndex {
 
     /** What {@code system_status} says of the approximate index. */
     Map<String, Object> indexStatus() {
-        return store.read(clusters::status);
+        return store.read(txn -> clusters.status(txn, settings.clusterFrom()));
     }
 
     /** Runs the approximate index's upkeep until nothing is left to do (tests and benchmarks; the worker does it). */

@@ -187,7 +187,7 @@ class ClusteredIndexTest {
             copied = store.read(ClusteredIndex.State::of);
         } while (copied.building() == null || !Arrays.equals(last, copied.cursor()));
         add(store, engine, NS, 3_000, 3_010); // after the cursor: not in the building generation yet
-        ClusteredIndex.activate(store, copied); // as a step that read the state before those writes does
+        builder.activate(store, copied); // as a step that read the state before those writes does
         assertTrue(store.read(ClusteredIndex.State::of).building() != null, "not switched with vectors left");
         engine.maintainIndex();
         assertConsistent(store);
