@@ -4,6 +4,15 @@
 //   node bench/search.mjs [--sizes 10000,100000] [--queries 500] [--in-flight 64] [--max-seconds 120]
 //                         [--search-args '{"mode":"hybrid"}'] [--label text] [--seed 42]
 //                         [--semantic bundles/engram.semantic/target/engram.semantic-0.2.0-SNAPSHOT.jar]
+//                         [--keep DIR]
+//
+// With --keep DIR, the run folder is DIR instead of a fresh temporary one, and it is kept: a run
+// stopped at any point (even by kill -9) goes on from where it was when started again with the
+// same DIR and options. It counts the memories already stored and adds from there (memory i is
+// memory i, so at most the few calls that were in flight at the kill are added twice or missed);
+// sizes the store has already passed are skipped, and the semantic bundle embeds what it had
+// queued (its queue is crash-safe). For sizes whose embedding takes hours (--semantic at
+// 1,000,000), run it under `nice -n 19` so it does not disturb other work.
 //
 // With --semantic, the semantic bundle goes into the deploy folder before the start (docs/SEMANTIC.md)
 // and each step waits until every memory has its vector and the semantic index is settled (no
@@ -25,7 +34,7 @@
 // tags. Query kinds: a rare word (one of the 100 rarest the store holds), a common word (among the 5 most frequent),
 // two mid-frequency words, one part of an identifier the notes use, and a word found nowhere.
 
-import { readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -50,6 +59,7 @@ const { values: options } = parseArgs({
     label: { type: 'string', default: 'text' },
     seed: { type: 'string', default: '42' },
     semantic: { type: 'string' },
+    keep: { type: 'string' },
   },
 });
 const SIZES = options.sizes.split(',').map(Number).sort((a, b) => a - b);
@@ -262,6 +272,21 @@ async function addUpTo(server, from, to, deadline) {
   return added;
 }
 
+/** How many memories the store holds (system_status), for --keep runs that go on. */
+async function storedMemories(server) {
+  for (let attempt = 0; ; attempt++) {
+    const { result } = await server.callTool('system_status', {});
+    const memory = result.structuredContent?.memory;
+    if (typeof memory?.ltm_count === 'number') {
+      return memory.ltm_count + (memory.stm_count ?? 0);
+    }
+    if (attempt === 600) {
+      throw new Error(`system_status has no memory counts: ${JSON.stringify(result.structuredContent)}`);
+    }
+    await new Promise((done) => setTimeout(done, 100)); // storage still opening
+  }
+}
+
 /** Bytes of every data.mdb under `dir`: { size (the file's length), onDisk (blocks allocated) }. */
 async function storeSize(dir) {
   const total = { size: 0, onDisk: 0 };
@@ -294,26 +319,31 @@ async function search(server, list, deadline) {
 const machineAtStart = machineSummary();
 console.error(`Engram jar: ${engramJar()}; sizes ${SIZES.join(', ')}; up to ${QUERIES} queries per size; ` +
   `${IN_FLIGHT} adds in flight; at most ${MAX_MS / 1000} s per phase; search arguments ${JSON.stringify(SEARCH_ARGS)}`);
-const dir = await freshDir('search');
+const dir = options.keep ?? await freshDir('search');
+await mkdir(dir, { recursive: true });
 if (options.semantic) {
   await deploySemantic(dir, options.semantic);
 }
-const server = new StdioServer(engramCommand(dir), join(dir, 'stderr.log'));
+const server = new StdioServer(engramCommand(dir), join(dir, `stderr-${Date.now()}.log`));
 await server.initialize();
 await server.request('tools/list', {});
 const counts = new WordCounts();
 const queryRandom = generator(SEED + 2);
 const steps = [];
-let stored = 0;
+let stored = await storedMemories(server);
+if (stored > 0) {
+  console.error(`${dir} holds ${stored} memories: going on from there`);
+}
 try {
-  for (const size of SIZES) {
+  for (const size of SIZES.filter((n) => n > stored || n === SIZES[SIZES.length - 1])) {
     const started = performance.now();
     const added = await addUpTo(server, stored, size, started + MAX_MS);
     const addMs = performance.now() - started;
     stored += added;
     console.error(`${stored} memories: added ${added} in ${(addMs / 1000).toFixed(1)} s`);
     if (options.semantic) {
-      const waited = await awaitVectors(server, stored);
+      const waited = await awaitVectors(server, stored, undefined, (semantic) =>
+        console.error(`${new Date().toISOString()} ${semantic.vectors} vectors, ${semantic.pending} pending`));
       console.error(`${stored} memories: embedded ${added} and the semantic index settled ${((addMs + waited) / 1000).toFixed(1)} s after the first add (${(added / ((addMs + waited) / 1000)).toFixed(0)} memories/s)`);
     }
     const bytes = await storeSize(dir);
@@ -329,7 +359,9 @@ try {
   }
 } finally {
   await server.close(60_000);
-  await rm(dir, { recursive: true, force: true });
+  if (!options.keep) {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 const ms = (v) => (v === undefined ? '-' : v.toFixed(1));

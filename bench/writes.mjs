@@ -20,6 +20,7 @@ import {
   markdownTable,
   percentile,
   referenceCommand,
+  uniqueWords,
 } from './lib/stdio-server.mjs';
 
 const { values: options } = parseArgs({
@@ -32,11 +33,10 @@ const { values: options } = parseArgs({
 const SEQUENTIAL = Number(options.sequential);
 const BURST = Number(options.burst);
 const VERIFY_CONCURRENCY = 8;
-// One word per write, in lower-case letters and digits only, so the search splits it into nothing smaller.
-const RUN_TAG = `b${Date.now().toString(36)}`;
 const FILLER = 'The build runs on two cores; LMDB commits are durable; the IDE restarts the server often.';
-
-const word = (phase, i) => `${RUN_TAG}${phase}${i}`;
+// One word per memory, found by memory_search as a single rare term.
+const RUN_TAG = `b${Date.now().toString(36)}`;
+const word = uniqueWords('b');
 const contentOf = (token) => `Benchmark note ${token}. ${FILLER}`;
 
 /** Adapters: how one write is made and acknowledged on each server. */

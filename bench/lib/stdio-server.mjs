@@ -52,6 +52,26 @@ export function machineSummary() {
   return `${cpus().length} cores (${cpus()[0].model}), load average ${load}; node ${process.version}; ${javaVersion}`;
 }
 
+/** `n` (a whole number >= 0) in the letters a-z, as base 26. */
+function letters(n) {
+  let text = '';
+  do {
+    text = String.fromCharCode(97 + (n % 26)) + text;
+    n = Math.floor(n / 26);
+  } while (n > 0);
+  return text;
+}
+
+/**
+ * A function (phase, i) => a word unique to this run, `phase` (one letter) and `i`: lower-case letters
+ * only, ending in x, so that memory_search's analysis keeps it one term (digits would be split off as
+ * terms of their own, shared by many memories; an ending like -s or -ed would be stemmed).
+ */
+export function uniqueWords(prefix) {
+  const run = `${prefix}${letters(Date.now())}`;
+  return (phase, i) => `${run}${phase}${letters(i)}x`;
+}
+
 /** A fresh temporary folder for one run. */
 export function freshDir(prefix) {
   return mkdtemp(join(tmpdir(), `engram-bench-${prefix}-`));
@@ -71,10 +91,12 @@ export async function deploySemantic(runDir, jar) {
  * Waits until the semantic bundle of `server` has a vector for at least `count` memories, none
  * pending, and its index settled (system_status): no generation being built and none due, so what is
  * measured next is the index searches use at that size (docs/SEMANTIC.md, "The clustered index").
- * Returns the ms waited. Throws after `timeoutMs`.
+ * Returns the ms waited. Throws after `timeoutMs`. `onProgress(semantic)`, if given, hears the
+ * semantic status once a minute.
  */
-export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000) {
+export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000, onProgress = undefined) {
   const started = performance.now();
+  let reported = started;
   while (true) {
     const { result } = await server.callTool('system_status', {});
     const semantic = result.structuredContent?.semantic;
@@ -82,6 +104,10 @@ export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000) {
     const settled = index && !('building_lists' in index) && !index.build_due;
     if (semantic && semantic.pending === 0 && semantic.vectors >= count && settled) {
       return performance.now() - started;
+    }
+    if (onProgress && semantic && performance.now() - reported >= 60_000) {
+      reported = performance.now();
+      onProgress(semantic);
     }
     if (performance.now() - started > timeoutMs) {
       throw new Error(`vectors not ready after ${timeoutMs / 1000} s: ${JSON.stringify(semantic)}`);

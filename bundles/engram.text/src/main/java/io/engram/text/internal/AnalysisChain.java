@@ -46,7 +46,7 @@ import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 public final class AnalysisChain extends Analyzer {
 
     /** Letters, marks, digits and underscore, except the scripts written without spaces between words. */
-    private static final String WORD = "[\\p{L}\\p{M}\\p{N}_&&[^\\p{IsHan}\\p{IsHiragana}]]++";
+    private static final String WORD = "[a-zA-Z0-9_[\\p{L}\\p{M}\\p{N}&&[^\\p{IsHan}\\p{IsHiragana}]]]++";
     /**
      * A token: one Han or Hiragana char (those scripts do not separate words, so each char is a
      * term, as Lucene's StandardTokenizer does), or words joined by the punctuation of code and
@@ -55,7 +55,7 @@ public final class AnalysisChain extends Analyzer {
      * Java's regex engine recurses once per repetition of a group.
      */
     private static final Pattern TOKEN = Pattern.compile(
-            "[\\p{IsHan}\\p{IsHiragana}]|" + WORD + "(?:[./\\\\:#@'\u2019-]++" + WORD + "){0,63}+");
+            WORD + "(?:[./\\\\:#@'\u2019-]++" + WORD + "){0,63}+|(?=[^\\x00-\\x7F])[\\p{IsHan}\\p{IsHiragana}]");
 
     private static final Pattern ACRONYM_END = Pattern.compile("(?<=\\p{Lu})(?=\\p{Lu}\\p{Ll})");
 
