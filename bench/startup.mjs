@@ -3,15 +3,21 @@
 // answer and notifications/initialized), for Engram and for the reference server
 // @modelcontextprotocol/server-memory started the same way. Each run gets a fresh data folder.
 //
-//   npm ci --prefix bench && node bench/startup.mjs [--runs 10] [--reuse] [--engram-flags="JVM FLAGS"]
+//   npm ci --prefix bench && node bench/startup.mjs [--runs 10] [--reuse] [--engram-flags="JVM FLAGS"] [--floor]
+//
+// --floor adds a row for Engram with only the framework's part of the start: config/bundles.list
+// names just SCR, its API bundles, gson, engram.api and engram.mcp (no tool bundle, no storage), so
+// tools/list answers, empty, as soon as the protocol bundle serves. What the platform (JVM, Felix,
+// SCR) costs before any tool bundle starts.
 //
 // By default each start gets a fresh data folder (a first run: config written, caches built).
 // --reuse gives each server one data folder for all its starts, as an IDE restarting it has.
 //
 // Prints a markdown table: median (min-max) in milliseconds, and the ratio of the medians.
 
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   StdioServer,
@@ -29,6 +35,7 @@ const { values: options } = parseArgs({
     runs: { type: 'string', default: '10' },
     reuse: { type: 'boolean', default: false },
     'engram-flags': { type: 'string' },
+    floor: { type: 'boolean', default: false },
   },
 });
 const runs = Number(options.runs);
@@ -49,6 +56,23 @@ if (options['engram-flags']) {
   });
 }
 
+if (options.floor) {
+  const repoConfig = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'config');
+  const frameworkOnly = ['org.osgi.util.function', 'org.osgi.util.promise', 'org.osgi.service.component',
+    'org.apache.felix.scr', 'gson', 'engram.api', 'engram.mcp'];
+  servers.splice(1, 0, {
+    name: 'engram floor (SCR + engram.mcp only)',
+    command: (dir) => engramCommand(dir),
+    expectedTools: [],
+    prepare: async (dir) => {
+      const config = join(dir, 'data', 'config');
+      await mkdir(config, { recursive: true });
+      await cp(repoConfig, config, { recursive: true });
+      await writeFile(join(config, 'bundles.list'), `${frameworkOnly.join('\n')}\n`);
+    },
+  });
+}
+
 /** A folder-name-safe form of a server's row name (which may hold JVM flags with paths). */
 const folderName = (name) => name.replace(/[^a-zA-Z0-9_.-]+/g, '_');
 
@@ -56,8 +80,13 @@ const folderName = (name) => name.replace(/[^a-zA-Z0-9_.-]+/g, '_');
 async function startOnce(server) {
   if (options.reuse && !server.dir) {
     server.dir = await freshDir(folderName(server.name));
+    await server.prepare?.(server.dir);
   }
-  const dir = server.dir ?? (await freshDir(folderName(server.name)));
+  let dir = server.dir;
+  if (!dir) {
+    dir = await freshDir(folderName(server.name));
+    await server.prepare?.(dir);
+  }
   const child = new StdioServer(server.command(dir), join(dir, 'stderr.log'));
   try {
     const init = await child.initialize();
