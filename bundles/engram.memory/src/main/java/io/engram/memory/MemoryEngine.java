@@ -24,6 +24,12 @@ import java.util.Map;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,6 +66,8 @@ public class MemoryEngine {
     static final int REBUILD_BATCH = 500;
     /** Keys of a replaced index generation deleted per transaction. */
     static final int DROP_BATCH = 20_000;
+    /** Hybrid searches whose text half can run beside their semantic half at once. */
+    static final int SEARCH_HELPERS = 4;
     /** Times an update is retried when another writer changed the memory while it was being analyzed. */
     private static final int UPDATE_ATTEMPTS = 20;
 
@@ -70,6 +78,18 @@ public class MemoryEngine {
     private volatile MemorySettings settings;
     private volatile MentionLinks links;
     private volatile SemanticIndex semantic;
+    /**
+     * Runs the text half of a hybrid search while the calling thread runs the semantic half (the query's
+     * embedding and the vector search), so a search takes the longer of the two rather than their sum.
+     * Threads come when searches do and go after a few idle seconds; when all are busy, or after
+     * {@link #stopSearchHelpers()}, the calling thread runs both halves itself.
+     */
+    private final ExecutorService searchHelpers = new ThreadPoolExecutor(0, SEARCH_HELPERS, 5, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, "engram-memory-search");
+                thread.setDaemon(true);
+                return thread;
+            }, (task, executor) -> task.run());
 
     public MemoryEngine(Store store, Clock clock, MemorySettings settings) {
         this(store, clock, settings, null);
@@ -204,23 +224,28 @@ public class MemoryEngine {
         MemorySettings current = settings;
         int depth = current.fusionDepth();
         long now = clock.millis();
-        List<SearchHit> byText = List.of();
-        boolean textCut = false;
-        if (mode == SearchMode.HYBRID) {
-            SearchResult text = textSearch(query.withLimit(depth).after(null).withMode(SearchMode.TEXT));
-            byText = text.hits();
-            textCut = text.more() || !text.totalExact();
-        }
+        CompletableFuture<SearchResult> textHalf = mode == SearchMode.HYBRID
+                ? CompletableFuture.supplyAsync(
+                        () -> textSearch(query.withLimit(depth).after(null).withMode(SearchMode.TEXT)), searchHelpers)
+                : CompletableFuture.completedFuture(null);
         Map<String, Memory> accepted = new java.util.HashMap<>(); // decoded once: the check is most of the cost
-        List<SemanticHit> byMeaning = vectors.nearest(query.text(), query.namespaces(), depth, id -> {
-            Memory memory = visibleMatch(id, query, now);
-            if (memory != null) {
-                accepted.put(id, memory);
-            }
-            return memory != null;
-        }).stream()
-                .filter(hit -> hit.similarity() >= current.semanticFloor())
-                .toList();
+        List<SemanticHit> byMeaning;
+        try {
+            byMeaning = vectors.nearest(query.text(), query.namespaces(), depth, id -> {
+                Memory memory = visibleMatch(id, query, now);
+                if (memory != null) {
+                    accepted.put(id, memory);
+                }
+                return memory != null;
+            }).stream()
+                    .filter(hit -> hit.similarity() >= current.semanticFloor())
+                    .toList();
+        } finally {
+            textHalf.exceptionally(failure -> null).join(); // never leave it reading after the call returns
+        }
+        SearchResult text = joinTextHalf(textHalf);
+        List<SearchHit> byText = text == null ? List.of() : text.hits();
+        boolean textCut = text != null && (text.more() || !text.totalExact());
         double textWeight = mode == SearchMode.HYBRID ? current.textWeight() : 0;
         double semanticWeight = current.semanticWeight();
         int k = current.fusionK();
@@ -264,6 +289,26 @@ public class MemoryEngine {
         int taken = Math.min(query.limit(), fused.size());
         boolean exact = !textCut && byMeaning.size() < depth;
         return new SearchResult(List.copyOf(fused.subList(0, taken)), total, exact, taken < fused.size(), mode);
+    }
+
+    /** The text half's result; its failure (storage unavailable, say) is the search's, as if run here. */
+    private static SearchResult joinTextHalf(CompletableFuture<SearchResult> textHalf) {
+        try {
+            return textHalf.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error failure) {
+                throw failure;
+            }
+            throw e;
+        }
+    }
+
+    /** Hybrid searches run both halves on the calling thread from now on; idle helper threads end. */
+    protected void stopSearchHelpers() {
+        searchHelpers.shutdown();
     }
 
     /** The memory {@code id} when it is visible and passes the query's filters; null otherwise. */

@@ -186,6 +186,7 @@ public class MemoryService extends MemoryEngine {
     @Deactivate
     void deactivate() {
         sweeper.shutdown(); // a sweep under way ends with its transaction
+        stopSearchHelpers();
     }
 
     /** Hands the semantic index the memories it has never seen; tried again at the next sweep when it fails. */
