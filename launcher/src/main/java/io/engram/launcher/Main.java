@@ -100,6 +100,12 @@ public final class Main {
         host.awaitStop();
         boolean clean = host.stop(Duration.ofMillis(ShutdownSignals.STOP_BUDGET_MS));
         if (!clean) {
+            long more = ShutdownSignals.STOP_LIMIT_MS - ShutdownSignals.STOP_BUDGET_MS;
+            log.warning("Shutdown is taking longer than " + ShutdownSignals.STOP_BUDGET_MS
+                    + " ms; waiting up to " + more + " ms more for the bundles still stopping");
+            clean = host.stop(Duration.ofMillis(more));
+        }
+        if (!clean) {
             log.warning("Shutdown did not finish in time; exiting anyway (committed writes are on disk)");
             return 1;
         }

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,6 +72,32 @@ class SemanticSearchEndToEndTest {
                 engram.callToolOk("memory_add", Map.of("content", "start " + run));
                 assertEquals(0, engram.closeStdinAndWait(Duration.ofSeconds(10)), engram.stderr());
             }
+        }
+    }
+
+    /**
+     * An IDE window closed a moment after it opened: stdin ends while the model is still loading, inside
+     * ONNX Runtime's native code, which cannot be interrupted. The host waits for it before exiting: a JVM
+     * exiting meanwhile crashed there (SIGSEGV), printed its fatal-error banner on stdout, which belongs to
+     * the protocol, and left an hs_err file in the IDE's working folder.
+     */
+    @Test
+    void stdinClosedWhileTheModelLoadsEndsCleanly() throws Exception {
+        Path deploy = Files.createDirectories(data.resolve("deploy"));
+        Files.copy(SemanticBundle.jar(), deploy.resolve("engram.semantic.jar"));
+        try (McpProcess engram = McpProcess.start(data)) {
+            engram.initialize("2025-06-18");
+            long deadline = System.nanoTime() + DEPLOY_WAIT.toNanos();
+            while (!engram.stderr().contains("Loading the embedding model")) {
+                assertTrue(System.nanoTime() < deadline, "the model never started loading\n" + engram.stderr());
+                Thread.sleep(10);
+            }
+            int code = engram.closeStdinAndWait(Duration.ofSeconds(10));
+            String stderr = engram.stderr();
+            assertFalse(stderr.contains("fatal error"), stderr);
+            assertEquals(List.of(), List.copyOf(engram.nonProtocolLines), "stdout carries protocol lines only");
+            assertFalse(Files.exists(Path.of("hs_err_pid" + engram.process.pid() + ".log")), "no JVM crash report");
+            assertEquals(0, code, stderr);
         }
     }
 

@@ -88,13 +88,28 @@ public class SemanticEngine implements SemanticIndex {
         worker.start();
     }
 
-    /** Stops the worker, waiting up to {@code waitMs} for the batch it is embedding; what is queued stays queued. */
-    public synchronized void stop(long waitMs) throws InterruptedException {
+    /**
+     * Stops the worker and waits up to {@code waitMs} for it to end; what is queued stays queued. It ends
+     * within one text's embedding, or, while it loads the model, once the load is done: that runs in ONNX
+     * Runtime's native code, which no interrupt reaches, and a JVM that exits meanwhile crashes there (its
+     * fatal-error banner then goes to stdout). Callers that exit the JVM next should allow for a load
+     * (about 1-2 s).
+     *
+     * @return whether the worker has ended
+     */
+    public synchronized boolean stop(long waitMs) throws InterruptedException {
         stopping = true;
-        if (worker != null) {
-            worker.interrupt();
-            worker.join(waitMs);
+        if (worker == null) {
+            return true;
         }
+        worker.interrupt();
+        worker.join(waitMs);
+        if (worker.isAlive()) {
+            LOG.warning(() -> "The embedding worker is still " + (model.isDone() ? "embedding" : "loading the model")
+                    + " " + waitMs + " ms after the stop; not waiting longer");
+            return false;
+        }
+        return true;
     }
 
     void applySettings(SemanticSettings settings) {
@@ -270,6 +285,7 @@ public class SemanticEngine implements SemanticIndex {
     private void run(Path nativeDir) {
         MiniLmEmbedder loaded;
         try {
+            LOG.info(() -> "Loading the embedding model " + MiniLmEmbedder.MODEL_ID);
             long started = System.nanoTime();
             loaded = MiniLmEmbedder.load(nativeDir);
             model.complete(loaded);
@@ -309,7 +325,7 @@ public class SemanticEngine implements SemanticIndex {
      *
      * @return how many queue entries were read (0: the queue is empty)
      */
-    int embedBatch(MiniLmEmbedder embedder) {
+    int embedBatch(MiniLmEmbedder embedder) throws InterruptedException {
         List<Queued> batch = queued(settings.batchSize());
         if (batch.isEmpty()) {
             return 0;
@@ -348,28 +364,23 @@ public class SemanticEngine implements SemanticIndex {
     }
 
     /** The stored form of each queued text; null for one the model cannot embed. */
-    static List<byte[]> embed(MiniLmEmbedder embedder, List<Queued> batch) {
-        List<String> texts = batch.stream().map(queued -> SemanticKeys.queuedText(queued.value())).toList();
+    static List<byte[]> embed(MiniLmEmbedder embedder, List<Queued> batch) throws InterruptedException {
         List<byte[]> vectors = new ArrayList<>(batch.size());
-        try {
-            for (float[] vector : embedder.embed(texts)) {
-                vectors.add(Vectors.encode(vector));
+        // One text per call (langchain4j runs the model once per text either way): a stop is heard between
+        // texts, and a text the model cannot take is found out alone, so it cannot hold up the queue.
+        for (Queued queued : batch) {
+            if (Thread.interrupted()) {
+                throw new InterruptedException("stopped while embedding a batch; it stays queued");
             }
-            return vectors;
-        } catch (RuntimeException batchFailed) {
-            // Find the text at fault, so that one bad text cannot hold up the queue.
-            vectors.clear();
-            for (int i = 0; i < texts.size(); i++) {
-                try {
-                    vectors.add(Vectors.encode(embedder.embed(List.of(texts.get(i))).get(0)));
-                } catch (RuntimeException e) {
-                    String id = string(batch.get(i).key());
-                    LOG.log(Level.WARNING, "Memory " + id + " cannot be embedded; it is found by text only", e);
-                    vectors.add(null);
-                }
+            try {
+                vectors.add(Vectors.encode(embedder.embed(SemanticKeys.queuedText(queued.value()))));
+            } catch (RuntimeException e) {
+                String id = string(queued.key());
+                LOG.log(Level.WARNING, "Memory " + id + " cannot be embedded; it is found by text only", e);
+                vectors.add(null);
             }
-            return vectors;
         }
+        return vectors;
     }
 
     /**

@@ -76,10 +76,12 @@ public class SemanticService extends SemanticEngine implements StatusContributor
     static final long STORE_WAIT_MS = 5_000;
 
     /**
-     * How long deactivation waits for the worker. Short: the host's whole shutdown has 1.8 s, and nothing is
-     * lost by not waiting (a batch that cannot be stored any more stays queued for the next start).
+     * How long deactivation waits for the worker. It ends within one text's embedding (milliseconds), except
+     * while it loads the model (1-2 s, longer on a busy machine), which nothing can interrupt and which a
+     * JVM must not exit in the middle of (SemanticEngine.stop); the host gives stopping bundles that long.
+     * Nothing queued is lost by stopping: a batch not stored stays queued for the next start.
      */
-    static final long STOP_WAIT_MS = 300;
+    static final long STOP_WAIT_MS = 5_000;
 
     private final DynamicStore storage;
     private volatile Config config = SETTINGS.defaults();
