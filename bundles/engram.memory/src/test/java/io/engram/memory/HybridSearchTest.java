@@ -10,9 +10,7 @@ import io.engram.api.store.ReadTxn;
 import io.engram.api.store.StoreException;
 import io.engram.api.store.WriteTxn;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -47,9 +45,7 @@ class HybridSearchTest {
 
     @BeforeEach
     void open() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = OpenStores.open(dataDir);
         engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS);
         engine.setSemanticIndex(synonyms);
         for (int i = 0; i < 20; i++) {

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,20 +40,13 @@ class MemoryEngineTest {
 
     @BeforeEach
     void openStore() {
-        store = openStore(dataDir);
+        store = OpenStores.open(dataDir);
         engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS);
     }
 
     @AfterEach
     void closeStore() {
         store.close();
-    }
-
-    private static LmdbStore openStore(Path dir) {
-        LmdbStore opened = new LmdbStore(StoreSettings.defaults(dir));
-        opened.start();
-        opened.awaitOpen(Duration.ofSeconds(10));
-        return opened;
     }
 
     private Memory add(String content) {
@@ -107,7 +99,7 @@ class MemoryEngineTest {
     void memoriesSurviveReopeningTheStore() {
         Memory added = add("durable across restarts");
         store.close();
-        store = openStore(dataDir);
+        store = OpenStores.open(dataDir);
         engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS);
         assertEquals(List.of(added.id()), search("restarts"));
     }

@@ -13,11 +13,9 @@ import io.engram.api.tool.InvalidArgumentException;
 import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolContext;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
 import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -44,9 +42,7 @@ class MemorySearchPagingTest {
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = OpenStores.open(dataDir);
         engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS);
         add = new MemoryAddTool(engine);
         search = new MemorySearchTool(engine);

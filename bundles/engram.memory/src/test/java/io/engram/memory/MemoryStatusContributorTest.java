@@ -4,9 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,9 +23,7 @@ class MemoryStatusContributorTest {
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = OpenStores.open(dataDir);
         engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS);
         contributor = new MemoryStatusContributor(engine);
         contributor.bindStore(store);

@@ -12,11 +12,9 @@ import io.engram.api.tool.Tool;
 import io.engram.api.tool.ToolContext;
 import io.engram.api.tool.ToolResult;
 import io.engram.storage.LmdbStore;
-import io.engram.storage.StoreSettings;
 import io.engram.testing.QuietToolContext;
 import io.engram.testing.SchemaCheck;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +40,7 @@ class MemoryToolsTest {
 
     @BeforeEach
     void openStore() {
-        store = new LmdbStore(StoreSettings.defaults(dataDir));
-        store.start();
-        store.awaitOpen(Duration.ofSeconds(10));
+        store = OpenStores.open(dataDir);
         engine = new MemoryEngine(store, clock, MemorySettings.DEFAULTS);
         add = new MemoryAddTool(engine);
         search = new MemorySearchTool(engine);
