@@ -140,8 +140,10 @@ class HybridSearchEndToEndTest {
     @Test
     void aLargerStoreIsSearchedByClustersAndMeaningIsStillFound() throws Exception {
         Path config = McpProcess.shippedConfig(data);
-        // a search reads at least 300 of the ~1,200 vectors: some lists, not all
-        Files.writeString(config.resolve("engram.semantic.cfg"), "clusterFrom = 1000\nsearchMinCandidates = 300\n");
+        // a search reads at least 600 of the ~1,200 vectors: about half the lists, not all. The index is
+        // approximate: with fewer, a note among 1,200 near-identical fillers sometimes sat in a list whose
+        // centroid (the fillers') the query did not rank among those read (seen once in CI at 300).
+        Files.writeString(config.resolve("engram.semantic.cfg"), "clusterFrom = 1000\nsearchMinCandidates = 600\n");
         SemanticBundle.deploy(data);
         try (McpProcess engram = McpProcess.start(data)) {
             engram.initialize("2025-11-25");
@@ -166,9 +168,13 @@ class HybridSearchEndToEndTest {
                         "mode", "semantic", "limit", 3));
                 assertTrue(keys(byMeaning, keyOf).contains(paraphrase.getValue()), byMeaning.toString());
             }
-            JsonObject shortTerm = engram.callToolOk("memory_search", Map.of("q", "who is on duty this week",
-                    "mode", "semantic", "layer", "STM", "limit", 3));
-            assertTrue(keys(shortTerm, keyOf).contains("oncall"), shortTerm.toString());
+            // a filter few memories pass (the fillers are short-term) reads on to every list: exact
+            JsonObject longTerm = engram.callToolOk("memory_search", Map.of("q", "how do I make the build faster",
+                    "mode", "semantic", "layer", "LTM", "limit", 3));
+            assertEquals("daemon", keys(longTerm, keyOf).get(0), longTerm.toString());
+            for (JsonElement hit : longTerm.getAsJsonArray("results")) {
+                assertEquals("LTM", hit.getAsJsonObject().get("layer").getAsString(), longTerm.toString());
+            }
 
             assertADeletedMemoryIsNotFoundByMeaning(engram, keyOf);
             assertEquals(NOTES.size() + fillers - 1, engram.callToolOk("system_status", Map.of())
