@@ -222,6 +222,36 @@ class SemanticEngineTest {
                 id -> true)));
     }
 
+    /**
+     * Two processes' workers on one queue share the work: each batch starts at a random point of the queue, so
+     * they rarely embed the same texts (taking the queue's first entries, each embedded nearly all of them).
+     */
+    @Test
+    void twoWorkersOnALongQueueEmbedMostTextsOnce() throws Exception {
+        Store store = temp.store();
+        SemanticEngine idle = new SemanticEngine(store, SemanticSettings.DEFAULTS); // queues only
+        int texts = 600;
+        store.write(txn -> {
+            for (int i = 0; i < texts; i++) {
+                idle.textChanged(txn, "proj", String.format("mem_%04d", i), "Note " + i + " about item " + i * 7);
+            }
+            return null;
+        });
+        SemanticEngine first = start(store);
+        SemanticEngine second = start(store);
+        awaitEmbedded(first);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (first.embedded() + second.embedded() < texts && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(texts, first.vectors());
+        assertEquals(texts, first.embedded() + second.embedded(), "each stored once");
+        long ran = first.textsEmbedded() + second.textsEmbedded();
+        assertTrue(ran <= texts * 1.25, "texts run through the model by both: " + ran + " for " + texts);
+        assertTrue(first.embedded() > texts / 5 && second.embedded() > texts / 5,
+                "both did a share: " + first.embedded() + " / " + second.embedded());
+    }
+
     @Test
     void workQueuedBeforeACrashIsEmbeddedByTheNextStart() throws Exception {
         Store store = temp.store();
