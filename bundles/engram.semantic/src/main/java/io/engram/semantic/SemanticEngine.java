@@ -99,22 +99,18 @@ public class SemanticEngine implements SemanticIndex {
      * Runtime's native code, which no interrupt reaches, and a JVM that exits meanwhile crashes there (its
      * fatal-error banner then goes to stdout). Callers that exit the JVM next should allow for a load
      * (about 1-2 s).
-     *
-     * @return whether the worker has ended
      */
-    public synchronized boolean stop(long waitMs) throws InterruptedException {
+    public synchronized void stop(long waitMs) throws InterruptedException {
         stopping = true;
         if (worker == null) {
-            return true;
+            return;
         }
         worker.interrupt();
         worker.join(waitMs);
         if (worker.isAlive()) {
             LOG.warning(() -> "The embedding worker is still " + (model.isDone() ? "embedding" : "loading the model")
                     + " " + waitMs + " ms after the stop; not waiting longer");
-            return false;
         }
-        return true;
     }
 
     void applySettings(SemanticSettings settings) {
