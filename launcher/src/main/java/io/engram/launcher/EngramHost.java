@@ -199,7 +199,8 @@ public final class EngramHost {
         Map<String, Object> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, runtime.frameworkCache().toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, stamped ? "none" : Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc");
+        // sun.nio.ch: lmdbjava's buffer proxy reads direct buffers' addresses (engram.storage LmdbBuffers).
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, "sun.misc,sun.nio.ch");
         props.put("felix.log.logger", new FelixJulLogger());
         props.put(DATA_DIR_PROPERTY, dataDir.toString());
         props.put(CONFIG_DIR_PROPERTY, configDir.toString());

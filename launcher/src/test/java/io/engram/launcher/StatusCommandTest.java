@@ -52,7 +52,9 @@ class StatusCommandTest {
         assumeTrue(Files.isReadable(Path.of("/proc/locks")), "Linux names lock holders in /proc/locks");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         // Another process, as an IDE-launched host is: LMDB must not be opened twice in one process.
-        Process other = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+        Process other = new ProcessBuilder(java.toString(), "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
                 Main.class.getName(), "--data", data.toString())
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

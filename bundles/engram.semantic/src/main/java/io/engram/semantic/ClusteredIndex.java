@@ -185,11 +185,11 @@ final class ClusteredIndex {
         for (int list : nearestLists(centroids(txn, active), query)) {
             byte[] listPrefix = listKey(active.number(), list, new byte[0]);
             if (prefixes == null) {
-                txn.scanPrefix(LISTS, listPrefix, (key, value) -> ranking.offer(key, LIST_KEY_OFFSET, value, null));
+                txn.scanPrefixInPlace(LISTS, listPrefix, (key, value) -> ranking.offer(key, LIST_KEY_OFFSET, value, null));
             } else {
                 for (int i = 0; i < prefixes.size(); i++) {
                     String namespace = namespaces.get(i);
-                    txn.scanPrefix(LISTS, concat(listPrefix, prefixes.get(i)),
+                    txn.scanPrefixInPlace(LISTS, concat(listPrefix, prefixes.get(i)),
                             (key, value) -> ranking.offer(key, LIST_KEY_OFFSET, value, namespace));
                 }
             }

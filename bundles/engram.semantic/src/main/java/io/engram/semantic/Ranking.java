@@ -5,6 +5,7 @@ import static io.engram.semantic.SemanticKeys.utf8;
 
 import io.engram.api.search.SemanticHit;
 import io.engram.api.store.ReadTxn;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -39,6 +40,8 @@ final class Ranking {
     /** How many candidates {@link #best} keeps: {@code limit}, or the pool when vetting late. */
     private final int capacity;
     private final PriorityQueue<SemanticHit> best;
+    /** The vector being scored, copied out of the store's view: array reads are what the scoring loop is fast on. */
+    private final byte[] stored;
     private long offered;
     private boolean dropped;
 
@@ -50,6 +53,7 @@ final class Ranking {
         this.vetLate = vetLate;
         this.capacity = vetLate ? (int) Math.min(Integer.MAX_VALUE - 1, (long) limit * POOL) : limit;
         this.best = new PriorityQueue<>(Math.min(capacity, 1_024) + 1, WORST_FIRST);
+        this.stored = new byte[length];
     }
 
     /** A ranking that asks {@code accept} at the end, about the best candidates first. */
@@ -64,23 +68,27 @@ final class Ranking {
 
     /**
      * Scores the stored vector under {@code key} ({@link SemanticKeys#vectorId} reads its id from the key's
-     * {@code keyOffset}-th byte on).
+     * {@code keyOffset}-th byte on). Both are the store's in-place views ({@link ReadTxn#scanPrefixInPlace}):
+     * only the key of a vector that enters the ranking is copied.
      *
      * @param namespace the vector's namespace, or null when the key alone does not say (looked up at the end)
      * @return always true: a scan goes on
      */
-    boolean offer(byte[] key, int keyOffset, byte[] value, String namespace) {
+    boolean offer(ByteBuffer key, int keyOffset, ByteBuffer value, String namespace) {
         offered++;
-        if (value.length != length) {
+        if (value.remaining() != length) {
             return true; // another model's or format's vector, replaced once the backfill reaches it
         }
-        double similarity = Vectors.cosine(query, value);
+        value.get(value.position(), stored);
+        double similarity = Vectors.cosine(query, stored);
         SemanticHit worst = best.size() < capacity ? null : best.peek();
         if (worst != null && similarity < worst.similarity()) {
             dropped = true;
             return true;
         }
-        SemanticHit hit = new SemanticHit(SemanticKeys.vectorId(key, keyOffset), namespace, similarity);
+        byte[] keyBytes = new byte[key.remaining()];
+        key.get(key.position(), keyBytes);
+        SemanticHit hit = new SemanticHit(SemanticKeys.vectorId(keyBytes, keyOffset), namespace, similarity);
         if (worst != null && WORST_FIRST.compare(hit, worst) <= 0) {
             dropped = true;
             return true;

@@ -205,10 +205,10 @@ public class SemanticEngine implements SemanticIndex {
     /** The exact search: offers every vector of the namespaces searched. */
     private static void scanAll(ReadTxn txn, List<String> namespaces, Ranking ranking) {
         if (namespaces == null) {
-            txn.scan(VECTORS, null, (key, value) -> ranking.offer(key, 0, value, null));
+            txn.scanPrefixInPlace(VECTORS, new byte[0], (key, value) -> ranking.offer(key, 0, value, null));
         } else {
             for (String namespace : namespaces) {
-                txn.scanPrefix(VECTORS, SemanticKeys.namespacePrefix(namespace),
+                txn.scanPrefixInPlace(VECTORS, SemanticKeys.namespacePrefix(namespace),
                         (key, value) -> ranking.offer(key, 0, value, namespace));
             }
         }

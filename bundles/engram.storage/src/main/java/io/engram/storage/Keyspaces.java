@@ -3,6 +3,7 @@ package io.engram.storage;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.engram.api.store.StoreException;
+import java.nio.ByteBuffer;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class Keyspaces {
      * Every name in the main database with its handle, null for an entry that is not a named
      * database (counted so that {@link #covers} stays exact). Replaced, never changed.
      */
-    private volatile Map<String, Dbi<byte[]>> handles = Map.of();
+    private volatile Map<String, Dbi<ByteBuffer>> handles = Map.of();
     private final ReentrantLock handleLock = new ReentrantLock();
 
     /** Runs on every get, put and scan, so a plain loop: a regex took 15% of the writer in a burst of memory_add. */
@@ -58,28 +59,28 @@ final class Keyspaces {
     }
 
     /** The handles known now; every one is usable in a transaction that begins after this call. */
-    Map<String, Dbi<byte[]>> snapshot() {
+    Map<String, Dbi<ByteBuffer>> snapshot() {
         return handles;
     }
 
     /** Whether {@code snapshot} knows every keyspace the environment holds at or after this call. */
-    static boolean covers(Env<byte[]> env, Map<String, Dbi<byte[]>> snapshot) {
+    static boolean covers(Env<ByteBuffer> env, Map<String, Dbi<ByteBuffer>> snapshot) {
         return env.stat().entries == snapshot.size();
     }
 
     /** Opens the handles of keyspaces created since the last refresh (by a peer process). */
-    void refresh(Env<byte[]> env) {
+    void refresh(Env<ByteBuffer> env) {
         handleLock.lock();
         try {
             if (covers(env, handles)) {
                 return;
             }
-            Map<String, Dbi<byte[]>> next = new HashMap<>(handles);
-            try (Txn<byte[]> txn = env.txnRead()) {
-                Dbi<byte[]> main = env.openDbi(txn, null, null, false);
-                try (Cursor<byte[]> cursor = main.openCursor(txn)) {
+            Map<String, Dbi<ByteBuffer>> next = new HashMap<>(handles);
+            try (Txn<ByteBuffer> txn = env.txnRead()) {
+                Dbi<ByteBuffer> main = env.openDbi(txn, null, null, false);
+                try (Cursor<ByteBuffer> cursor = main.openCursor(txn)) {
                     for (boolean more = cursor.first(); more; more = cursor.next()) {
-                        byte[] name = cursor.key();
+                        byte[] name = LmdbBuffers.copy(cursor.key());
                         String text = new String(name, UTF_8);
                         if (!next.containsKey(text)) {
                             next.put(text, openExisting(env, txn, name));
@@ -104,7 +105,7 @@ final class Keyspaces {
      * Opens {@code name} in {@code txn}; null when it does not exist and {@code create} is false.
      * The caller must hold {@link #handleLock()} until {@code txn} (and its parents) ended.
      */
-    static Dbi<byte[]> open(Env<byte[]> env, Txn<byte[]> txn, String name, boolean create) {
+    static Dbi<ByteBuffer> open(Env<ByteBuffer> env, Txn<ByteBuffer> txn, String name, boolean create) {
         byte[] bytes = name.getBytes(UTF_8);
         try {
             return env.openDbi(txn, bytes, null, false);
@@ -125,9 +126,9 @@ final class Keyspaces {
     }
 
     /** Adds handles opened by a committed write transaction. Call while holding {@link #handleLock()}. */
-    void publish(Map<String, Dbi<byte[]>> opened) {
+    void publish(Map<String, Dbi<ByteBuffer>> opened) {
         if (!opened.isEmpty()) {
-            Map<String, Dbi<byte[]>> next = new HashMap<>(handles);
+            Map<String, Dbi<ByteBuffer>> next = new HashMap<>(handles);
             next.putAll(opened);
             handles = Collections.unmodifiableMap(next);
         }
@@ -138,7 +139,7 @@ final class Keyspaces {
         handles = Map.of();
     }
 
-    private static Dbi<byte[]> openExisting(Env<byte[]> env, Txn<byte[]> txn, byte[] name) {
+    private static Dbi<ByteBuffer> openExisting(Env<ByteBuffer> env, Txn<ByteBuffer> txn, byte[] name) {
         try {
             return env.openDbi(txn, name, null, false);
         } catch (LmdbNativeException e) {

@@ -1,6 +1,7 @@
 package io.engram.storage;
 
 import io.engram.api.store.ReadTxn;
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.Objects;
 import org.lmdbjava.Cursor;
@@ -8,23 +9,23 @@ import org.lmdbjava.Dbi;
 import org.lmdbjava.GetOp;
 import org.lmdbjava.Txn;
 
-/** A {@link ReadTxn} over one LMDB transaction; lmdbjava's byte[] proxy hands out copies. */
+/** A {@link ReadTxn} over one LMDB transaction ({@link LmdbBuffers}: copies out, except in place). */
 class LmdbReadTxn implements ReadTxn {
 
     /** LMDB's default (and this store's) largest key. */
     static final int MAX_KEY_BYTES = 511;
 
-    final Txn<byte[]> txn;
-    private final Map<String, Dbi<byte[]>> keyspaces;
+    final Txn<ByteBuffer> txn;
+    private final Map<String, Dbi<ByteBuffer>> keyspaces;
 
     /** {@code keyspaces} must cover every keyspace that exists in {@code txn}'s snapshot. */
-    LmdbReadTxn(Txn<byte[]> txn, Map<String, Dbi<byte[]>> keyspaces) {
+    LmdbReadTxn(Txn<ByteBuffer> txn, Map<String, Dbi<ByteBuffer>> keyspaces) {
         this.txn = txn;
         this.keyspaces = keyspaces;
     }
 
     /** The handle of {@code keyspace} in this transaction, or null when it does not exist here. */
-    Dbi<byte[]> existing(String keyspace) {
+    Dbi<ByteBuffer> existing(String keyspace) {
         return keyspaces.get(keyspace);
     }
 
@@ -32,8 +33,12 @@ class LmdbReadTxn implements ReadTxn {
     public byte[] get(String keyspace, byte[] key) {
         Keyspaces.checkName(keyspace);
         checkKey(key, "key");
-        Dbi<byte[]> dbi = existing(keyspace);
-        return dbi == null ? null : dbi.get(txn, key);
+        Dbi<ByteBuffer> dbi = existing(keyspace);
+        if (dbi == null) {
+            return null;
+        }
+        ByteBuffer value = dbi.get(txn, LmdbBuffers.key(key));
+        return value == null ? null : LmdbBuffers.copy(value);
     }
 
     @Override
@@ -43,13 +48,13 @@ class LmdbReadTxn implements ReadTxn {
             checkKey(from, "from");
         }
         Objects.requireNonNull(visitor, "visitor");
-        Dbi<byte[]> dbi = existing(keyspace);
+        Dbi<ByteBuffer> dbi = existing(keyspace);
         if (dbi == null) {
             return;
         }
-        try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
-            boolean more = from == null ? cursor.first() : cursor.get(from, GetOp.MDB_SET_RANGE);
-            while (more && visitor.visit(cursor.key(), cursor.val())) {
+        try (Cursor<ByteBuffer> cursor = dbi.openCursor(txn)) {
+            boolean more = from == null ? cursor.first() : cursor.get(LmdbBuffers.key(from), GetOp.MDB_SET_RANGE);
+            while (more && visitor.visit(LmdbBuffers.copy(cursor.key()), LmdbBuffers.copy(cursor.val()))) {
                 more = cursor.next();
             }
         }
@@ -57,21 +62,31 @@ class LmdbReadTxn implements ReadTxn {
 
     @Override
     public void scanPrefix(String keyspace, byte[] prefix, EntryVisitor visitor) {
+        Objects.requireNonNull(visitor, "visitor");
+        scanPrefixInPlace(keyspace, prefix,
+                (key, value) -> visitor.visit(LmdbBuffers.copy(key), LmdbBuffers.copy(value)));
+    }
+
+    @Override
+    public void scanPrefixInPlace(String keyspace, byte[] prefix, InPlaceVisitor visitor) {
         Keyspaces.checkName(keyspace);
         Objects.requireNonNull(prefix, "prefix");
         if (prefix.length > MAX_KEY_BYTES) {
             throw new IllegalArgumentException("prefix must be at most " + MAX_KEY_BYTES + " bytes, got " + prefix.length);
         }
         Objects.requireNonNull(visitor, "visitor");
-        Dbi<byte[]> dbi = existing(keyspace);
+        Dbi<ByteBuffer> dbi = existing(keyspace);
         if (dbi == null) {
             return;
         }
-        try (Cursor<byte[]> cursor = dbi.openCursor(txn)) {
-            boolean more = prefix.length == 0 ? cursor.first() : cursor.get(prefix, GetOp.MDB_SET_RANGE);
+        try (Cursor<ByteBuffer> cursor = dbi.openCursor(txn)) {
+            boolean more = prefix.length == 0 ? cursor.first()
+                    : cursor.get(LmdbBuffers.key(prefix), GetOp.MDB_SET_RANGE);
             while (more) {
-                byte[] key = cursor.key();
-                if (!startsWith(key, prefix) || !visitor.visit(key, cursor.val())) {
+                ByteBuffer key = cursor.key();
+                // Read-only views: the cursor's own buffers point into LMDB's map, which must never be written.
+                if (!LmdbBuffers.startsWith(key, prefix)
+                        || !visitor.visit(key.asReadOnlyBuffer(), cursor.val().asReadOnlyBuffer())) {
                     return;
                 }
                 more = cursor.next();
@@ -82,7 +97,7 @@ class LmdbReadTxn implements ReadTxn {
     @Override
     public long count(String keyspace) {
         Keyspaces.checkName(keyspace);
-        Dbi<byte[]> dbi = existing(keyspace);
+        Dbi<ByteBuffer> dbi = existing(keyspace);
         return dbi == null ? 0 : dbi.stat(txn).entries;
     }
 
@@ -91,17 +106,5 @@ class LmdbReadTxn implements ReadTxn {
             throw new IllegalArgumentException(what + " must be 1 to " + MAX_KEY_BYTES + " bytes, got "
                     + (key == null ? "null" : key.length + " bytes"));
         }
-    }
-
-    private static boolean startsWith(byte[] key, byte[] prefix) {
-        if (key.length < prefix.length) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length; i++) {
-            if (key[i] != prefix[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -10,6 +10,7 @@ import io.engram.api.store.StoreStatus;
 import io.engram.api.store.StoreUnavailableException;
 import io.engram.api.store.WriteTxn;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
     private boolean started;
     private volatile boolean closing;
     private volatile boolean closed;
-    private volatile Env<byte[]> env;
+    private volatile Env<ByteBuffer> env;
     private volatile Thread writerThread;
     /** Writer thread only: the last batch found keyspaces its handles did not know. */
     private boolean keyspacesBehind;
@@ -190,9 +191,9 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
             lock.lock();
             long id = track("read", 1);
             try {
-                Env<byte[]> open = current();
-                Map<String, Dbi<byte[]>> snapshot = keyspaces.snapshot();
-                try (Txn<byte[]> txn = open.txnRead()) {
+                Env<ByteBuffer> open = current();
+                Map<String, Dbi<ByteBuffer>> snapshot = keyspaces.snapshot();
+                try (Txn<ByteBuffer> txn = open.txnRead()) {
                     if (Keyspaces.covers(open, snapshot)) {
                         int[] depth = readDepth.get();
                         depth[0]++;
@@ -242,7 +243,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
         if (closing) {
             return StoreStatus.of(path, StoreStatus.State.UNAVAILABLE, closed ? "closed" : "closing");
         }
-        Env<byte[]> open = env;
+        Env<ByteBuffer> open = env;
         if (open == null) {
             return failure != null
                     ? StoreStatus.of(path, StoreStatus.State.UNAVAILABLE, failure)
@@ -266,8 +267,8 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
                 }
             }
             Map<String, Long> entries = new TreeMap<>();
-            Map<String, Dbi<byte[]>> snapshot = keyspaces.snapshot();
-            try (Txn<byte[]> txn = open.txnRead()) {
+            Map<String, Dbi<ByteBuffer>> snapshot = keyspaces.snapshot();
+            try (Txn<ByteBuffer> txn = open.txnRead()) {
                 snapshot.forEach((name, dbi) -> {
                     if (dbi != null) {
                         entries.put(name, dbi.stat(txn).entries);
@@ -413,7 +414,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
     /** Makes the replacement database file, flushed to disk, from the environment about to be closed. */
     @FunctionalInterface
     private interface Replacement {
-        Path prepare(Env<byte[]> open) throws IOException;
+        Path prepare(Env<ByteBuffer> open) throws IOException;
     }
 
     /**
@@ -429,7 +430,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
         }
         long id = track(operation, 1);
         try {
-            Env<byte[]> open = current();
+            Env<ByteBuffer> open = current();
             // A peer may have opened the store since the first check; it is cheap to look again.
             refuseIfShared(operation);
             Path file;
@@ -601,7 +602,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
      */
     @Override
     public void close() {
-        Env<byte[]> open;
+        Env<ByteBuffer> open;
         synchronized (stateLock) {
             if (closing) {
                 return;
@@ -677,9 +678,9 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
     }
 
     /** The open environment; call under the guard. */
-    private Env<byte[]> current() {
+    private Env<ByteBuffer> current() {
         checkNotClosing();
-        Env<byte[]> open = env;
+        Env<ByteBuffer> open = env;
         if (open == null) {
             // Only after a restore or compaction could reopen neither the new nor the old file.
             throw new StoreUnavailableException(failure, false, failureCause);
@@ -747,7 +748,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
     }
 
     private void runBatch(List<PendingWrite<?>> batch) {
-        Env<byte[]> open = current();
+        Env<ByteBuffer> open = current();
         ReentrantLock handleLock = keyspaces.handleLock();
         // Held until the parent ended: keyspaces opened in it must not race other opens (see Keyspaces).
         handleLock.lock();
@@ -755,10 +756,10 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
             if (keyspacesBehind) {
                 keyspaces.refresh(open); // before the batch: a failure here reruns nothing committed
             }
-            Map<String, Dbi<byte[]>> known = new HashMap<>(keyspaces.snapshot());
-            Map<String, Dbi<byte[]>> openedInBatch = new HashMap<>();
+            Map<String, Dbi<ByteBuffer>> known = new HashMap<>(keyspaces.snapshot());
+            Map<String, Dbi<ByteBuffer>> openedInBatch = new HashMap<>();
             boolean complete;
-            try (Txn<byte[]> parent = open.txnWrite()) {
+            try (Txn<ByteBuffer> parent = open.txnWrite()) {
                 // With LMDB's write lock held only this batch can create a keyspace: when the handles cover the
                 // environment now, one unknown to the batch does not exist, and reading it needs no mdb_dbi_open
                 // (which fails with an exception each time: costly for the graph's keyspaces that a store without
@@ -777,9 +778,9 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
         }
     }
 
-    private static void runInChild(Env<byte[]> open, Txn<byte[]> parent, Map<String, Dbi<byte[]>> known,
-            boolean complete, Map<String, Dbi<byte[]>> openedInBatch, PendingWrite<?> pending) {
-        try (Txn<byte[]> child = open.txn(parent)) {
+    private static void runInChild(Env<ByteBuffer> open, Txn<ByteBuffer> parent, Map<String, Dbi<ByteBuffer>> known,
+            boolean complete, Map<String, Dbi<ByteBuffer>> openedInBatch, PendingWrite<?> pending) {
+        try (Txn<ByteBuffer> child = open.txn(parent)) {
             LmdbWriteTxn txn = new LmdbWriteTxn(open, child, known, complete);
             try {
                 pending.run(txn);
@@ -804,7 +805,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
                     + " within " + waitMs + " ms", cause);
         }
         try {
-            Env<byte[]> open = current();
+            Env<ByteBuffer> open = current();
             long current = open.info().mapSize;
             long max = settings.maxMapSizeBytes();
             if (current >= max) {
@@ -833,7 +834,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
                     + ": other transactions did not finish within " + waitMs + " ms");
         }
         try {
-            Env<byte[]> open = current();
+            Env<ByteBuffer> open = current();
             open.setMapSize(0);
             LOG.info("Took the map size a peer process set for " + dir + ": " + open.info().mapSize / MIB + " MiB");
         } finally {
@@ -955,7 +956,7 @@ public final class LmdbStore implements Store, StoreAdmin, AutoCloseable {
     private final class OpenerListener implements StoreOpener.Listener {
 
         @Override
-        public boolean opened(Env<byte[]> opened, int attempts, long elapsedMs) {
+        public boolean opened(Env<ByteBuffer> opened, int attempts, long elapsedMs) {
             String readers;
             try {
                 readers = "cleared " + opened.readerCheck() + " stale reader slots";

@@ -1,6 +1,7 @@
 package io.engram.storage;
 
 import io.engram.api.store.WriteTxn;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -16,17 +17,17 @@ import org.lmdbjava.Txn;
  */
 final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
 
-    private final Env<byte[]> env;
-    private final Map<String, Dbi<byte[]>> known;
+    private final Env<ByteBuffer> env;
+    private final Map<String, Dbi<ByteBuffer>> known;
     private final boolean complete;
-    private final Map<String, Dbi<byte[]>> opened = new HashMap<>();
+    private final Map<String, Dbi<ByteBuffer>> opened = new HashMap<>();
     private RuntimeException batchFailure;
 
     /**
      * {@code known}: handles usable in {@code child} (the batch's snapshot plus what earlier children opened);
      * {@code complete}: every keyspace that exists in {@code child} is in {@code known} or opened by this child.
      */
-    LmdbWriteTxn(Env<byte[]> env, Txn<byte[]> child, Map<String, Dbi<byte[]>> known, boolean complete) {
+    LmdbWriteTxn(Env<ByteBuffer> env, Txn<ByteBuffer> child, Map<String, Dbi<ByteBuffer>> known, boolean complete) {
         super(child, known);
         this.env = env;
         this.known = known;
@@ -34,7 +35,7 @@ final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
     }
 
     @Override
-    Dbi<byte[]> existing(String keyspace) {
+    Dbi<ByteBuffer> existing(String keyspace) {
         return handle(keyspace, false);
     }
 
@@ -43,9 +44,10 @@ final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
         Keyspaces.checkName(keyspace);
         checkKey(key, "key");
         Objects.requireNonNull(value, "value");
-        Dbi<byte[]> dbi = handle(keyspace, true);
+        Dbi<ByteBuffer> dbi = handle(keyspace, true);
         try {
-            dbi.put(txn, key, value);
+            // Written straight into the space LMDB reserves for it: no native copy of the value first.
+            dbi.reserve(txn, LmdbBuffers.key(key), value.length).put(value);
         } catch (LmdbNativeException e) {
             throw remember(e);
         }
@@ -55,16 +57,16 @@ final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
     public boolean delete(String keyspace, byte[] key) {
         Keyspaces.checkName(keyspace);
         checkKey(key, "key");
-        Dbi<byte[]> dbi = existing(keyspace);
+        Dbi<ByteBuffer> dbi = existing(keyspace);
         try {
-            return dbi != null && dbi.delete(txn, key);
+            return dbi != null && dbi.delete(txn, LmdbBuffers.key(key));
         } catch (LmdbNativeException e) {
             throw remember(e);
         }
     }
 
     /** Handles this child opened; valid for later children once it committed. */
-    Map<String, Dbi<byte[]>> opened() {
+    Map<String, Dbi<ByteBuffer>> opened() {
         return opened;
     }
 
@@ -76,8 +78,8 @@ final class LmdbWriteTxn extends LmdbReadTxn implements WriteTxn {
         return batchFailure;
     }
 
-    private Dbi<byte[]> handle(String keyspace, boolean create) {
-        Dbi<byte[]> dbi = known.get(keyspace);
+    private Dbi<ByteBuffer> handle(String keyspace, boolean create) {
+        Dbi<ByteBuffer> dbi = known.get(keyspace);
         if (dbi == null) {
             dbi = opened.get(keyspace);
         }

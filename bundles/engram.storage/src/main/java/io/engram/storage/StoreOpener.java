@@ -12,7 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.logging.Logger;
-import org.lmdbjava.ByteArrayProxy;
+import java.nio.ByteBuffer;
 import org.lmdbjava.Env;
 import org.lmdbjava.EnvFlags;
 import org.lmdbjava.Meta;
@@ -34,7 +34,7 @@ final class StoreOpener {
     interface Listener {
 
         /** Takes the opened environment; false when the store no longer wants it (it is closing). */
-        boolean opened(Env<byte[]> env, int attempts, long elapsedMs);
+        boolean opened(Env<ByteBuffer> env, int attempts, long elapsedMs);
 
         /** An attempt failed in a way worth retrying. */
         void retrying(String reason, Throwable cause);
@@ -135,7 +135,7 @@ final class StoreOpener {
         }
         long deadline = started + TimeUnit.MILLISECONDS.toNanos(settings.openDeadlineMs());
         boolean background = false;
-        CompletableFuture<Env<byte[]>> pending = null;
+        CompletableFuture<Env<ByteBuffer>> pending = null;
         for (int attempt = 1; !stopped; attempt++) {
             Verdict verdict;
             Throwable cause = null;
@@ -146,7 +146,7 @@ final class StoreOpener {
                 verdict = classifier.openInThisProcess();
             } else {
                 try {
-                    Env<byte[]> env = pending.get(settings.openAttemptTimeoutMs(), TimeUnit.MILLISECONDS);
+                    Env<ByteBuffer> env = pending.get(settings.openAttemptTimeoutMs(), TimeUnit.MILLISECONDS);
                     long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                     if (!listener.opened(env, attempt, elapsedMs)) {
                         closeUnwanted(env);
@@ -212,8 +212,8 @@ final class StoreOpener {
         }
     }
 
-    private CompletableFuture<Env<byte[]>> startAttempt() {
-        CompletableFuture<Env<byte[]>> result = new CompletableFuture<>();
+    private CompletableFuture<Env<ByteBuffer>> startAttempt() {
+        CompletableFuture<Env<ByteBuffer>> result = new CompletableFuture<>();
         Thread attempt = new Thread(() -> {
             Thread.currentThread().setContextClassLoader(Env.class.getClassLoader());
             try {
@@ -233,8 +233,8 @@ final class StoreOpener {
      * the lock file's exclusive lock; LMDB takes the larger of {@code mapSize} and the size the
      * database already uses.
      */
-    static Env<byte[]> openEnv(StoreSettings settings, Path dir, long mapSize) {
-        return Env.create(ByteArrayProxy.PROXY_BA)
+    static Env<ByteBuffer> openEnv(StoreSettings settings, Path dir, long mapSize) {
+        return Env.create(LmdbBuffers.proxy())
                 .setMapSize(mapSize)
                 .setMaxDbs(settings.maxKeyspaces())
                 .setMaxReaders(settings.maxReaders())
@@ -244,7 +244,7 @@ final class StoreOpener {
     }
 
     /** Waits {@code delayMs}, or less if the pending open completes; false when stopped. */
-    private boolean pause(long delayMs, CompletableFuture<Env<byte[]>> pending) {
+    private boolean pause(long delayMs, CompletableFuture<Env<ByteBuffer>> pending) {
         try {
             if (pending == null) {
                 Thread.sleep(delayMs);
@@ -259,7 +259,7 @@ final class StoreOpener {
         return !stopped;
     }
 
-    private void closeUnwanted(Env<byte[]> env) {
+    private void closeUnwanted(Env<ByteBuffer> env) {
         env.close();
         release(dir);
     }

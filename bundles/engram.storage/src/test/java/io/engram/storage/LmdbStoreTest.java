@@ -128,6 +128,53 @@ class LmdbStoreTest {
     }
 
     @Test
+    void scanPrefixInPlaceShowsReadOnlyViewsOfTheMatchingEntries() {
+        LmdbStore store = open();
+        byte[] big = new byte[20_000]; // past one page: LMDB keeps it on overflow pages
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) i;
+        }
+        store.write(txn -> {
+            for (String key : List.of("vec:a", "vec:b", "vec:c", "ve", "vez")) {
+                txn.put("idx", b(key), b("value of " + key));
+            }
+            txn.put("idx", b("vec:big"), big);
+            txn.put("idx", b("vec:empty"), new byte[0]);
+            return null;
+        });
+        Map<String, byte[]> seen = new java.util.LinkedHashMap<>();
+        store.read(txn -> {
+            txn.scanPrefixInPlace("idx", b("vec:"), (key, value) -> {
+                assertTrue(key.isReadOnly() && value.isReadOnly(), "views into the map must not be writable");
+                assertThrows(java.nio.ReadOnlyBufferException.class, () -> value.put(0, (byte) 1));
+                byte[] k = new byte[key.remaining()];
+                key.get(0, k);
+                byte[] v = new byte[value.remaining()];
+                value.get(0, v);
+                seen.put(s(k), v);
+                return true;
+            });
+            return null;
+        });
+        assertEquals(List.of("vec:a", "vec:b", "vec:big", "vec:c", "vec:empty"), new ArrayList<>(seen.keySet()));
+        assertEquals("value of vec:b", s(seen.get("vec:b")));
+        assertArrayEquals(big, seen.get("vec:big"));
+        assertEquals(0, seen.get("vec:empty").length);
+        // The copying scan sees the same entries; stopping early stops both.
+        List<String> first = store.read(txn -> {
+            List<String> keys = new ArrayList<>();
+            txn.scanPrefixInPlace("idx", b("vec:"), (key, value) -> keys.add("k" + key.remaining()) && keys.size() < 2);
+            return keys;
+        });
+        assertEquals(List.of("k5", "k5"), first);
+        assertEquals(0, (int) store.read(txn -> {
+            int[] visits = {0};
+            txn.scanPrefixInPlace("missing", b("vec:"), (key, value) -> ++visits[0] > 0);
+            return visits[0];
+        }));
+    }
+
+    @Test
     void valuesHandedOutAreCopies() {
         LmdbStore store = open();
         store.write(txn -> {

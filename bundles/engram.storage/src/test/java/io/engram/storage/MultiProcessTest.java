@@ -37,9 +37,8 @@ class MultiProcessTest {
         try (CapturedLogs logs = new CapturedLogs(); LmdbStore store = new LmdbStore(settings(dir))) {
             store.start();
             assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
-            Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), PeerWriter.class.getName(),
-                    dir.toString(), "peer:", Integer.toString(peerWrites), Integer.toString(value.length))
+            Process peer = new ProcessBuilder(PeerJvm.command(PeerWriter.class,
+                    dir.toString(), "peer:", Integer.toString(peerWrites), Integer.toString(value.length)))
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             List<String> ours = new ArrayList<>();
             try {
@@ -82,9 +81,8 @@ class MultiProcessTest {
             store.start();
             assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
             Bytes.put(store, "ours", "k", "v");
-            Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), PeerWriter.class.getName(),
-                    dir.toString(), "peer:", "3", "16")
+            Process peer = new ProcessBuilder(PeerJvm.command(PeerWriter.class,
+                    dir.toString(), "peer:", "3", "16"))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             assertTrue(peer.waitFor(60, TimeUnit.SECONDS));
@@ -112,9 +110,8 @@ class MultiProcessTest {
             store.start();
             assertTrue(store.awaitOpen(Duration.ofSeconds(10)));
             Bytes.put(store, "shared", "ours", "v");
-            Process peer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), PeerWriter.class.getName(),
-                    dir.toString(), "peer:", Integer.toString(peerWrites), Integer.toString(16 * 1024))
+            Process peer = new ProcessBuilder(PeerJvm.command(PeerWriter.class,
+                    dir.toString(), "peer:", Integer.toString(peerWrites), Integer.toString(16 * 1024)))
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             assertTrue(peer.waitFor(60, TimeUnit.SECONDS));

@@ -61,10 +61,7 @@ class StoreAdminTest {
     }
 
     private Process peer(Class<?> main, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        command.addAll(Arrays.asList(args));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process process = new ProcessBuilder(PeerJvm.command(main, args)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         peers.add(process);
         return process;
     }

@@ -1,5 +1,6 @@
 package io.engram.api.store;
 
+import java.nio.ByteBuffer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /** A read transaction: a consistent snapshot of all keyspaces. */
@@ -18,6 +19,15 @@ public interface ReadTxn {
     /** Visits, in key order, the entries whose key starts with {@code prefix}. */
     void scanPrefix(String keyspace, byte[] prefix, EntryVisitor visitor);
 
+    /**
+     * Like {@link #scanPrefix}, without copies: the visitor sees read-only views of each key and value
+     * where the store holds them, valid only until it returns (it copies what it keeps). For scans that
+     * read many entries to keep a few, such as scoring every stored vector of a list.
+     *
+     * @since 1.3
+     */
+    void scanPrefixInPlace(String keyspace, byte[] prefix, InPlaceVisitor visitor);
+
     /** The number of entries in a keyspace (0 when it does not exist). */
     long count(String keyspace);
 
@@ -25,5 +35,14 @@ public interface ReadTxn {
     interface EntryVisitor {
         /** Receives copies of key and value; returns false to stop. */
         boolean visit(byte[] key, byte[] value);
+    }
+
+    @FunctionalInterface
+    interface InPlaceVisitor {
+        /**
+         * Receives read-only views of key and value (position 0, limit the length), valid only until this
+         * call returns; returns false to stop.
+         */
+        boolean visit(ByteBuffer key, ByteBuffer value);
     }
 }

@@ -3,5 +3,5 @@
  * transactions, and the exceptions that say why storage cannot serve right now.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.2.0")
+@org.osgi.annotation.versioning.Version("1.3.0")
 package io.engram.api.store;
