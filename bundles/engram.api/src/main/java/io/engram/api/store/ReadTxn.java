@@ -21,8 +21,9 @@ public interface ReadTxn {
 
     /**
      * Like {@link #scanPrefix}, without copies: the visitor sees read-only views of each key and value
-     * where the store holds them, valid only until it returns (it copies what it keeps). For scans that
-     * read many entries to keep a few, such as scoring every stored vector of a list.
+     * where the store holds them, valid only until it returns (it copies what it keeps) and never across
+     * a write in the same transaction. For scans that read many entries to keep a few, such as scoring
+     * every stored vector of a list.
      *
      * @since 1.3
      */
