@@ -34,8 +34,16 @@ final class LmdbBuffers {
         try {
             return ByteBufferProxy.PROXY_OPTIMAL;
         } catch (LinkageError | RuntimeException e) {
-            throw new IllegalStateException("LMDB needs the JVM options " + JVM_OPTIONS
-                    + ": start Engram with java -jar engram.jar (its manifest gives them) or add them", e);
+            throw new OptionsMissing(e);
+        }
+    }
+
+    /** This JVM lacks {@link #JVM_OPTIONS}: the store cannot open in it (and nothing is wrong with its files). */
+    static final class OptionsMissing extends IllegalStateException {
+        private static final long serialVersionUID = 1L;
+
+        OptionsMissing(Throwable cause) {
+            super("the JVM lacks the options LMDB's buffers need (" + JVM_OPTIONS + ")", cause);
         }
     }
 

@@ -78,6 +78,10 @@ final class OpenErrorClassifier {
                     "Check that the engram.lmdb bundle matches this platform and that the folder named by"
                             + " lmdbjava.extract.dir (or the temp folder) is writable and not mounted noexec");
         }
+        if (error instanceof LmdbBuffers.OptionsMissing) {
+            return Verdict.fatal(dir, error.getMessage(), "Start Engram with java -jar engram.jar, whose manifest gives"
+                    + " them, or add " + LmdbBuffers.JVM_OPTIONS + " to the java command");
+        }
         if (!(error instanceof LmdbNativeException)) {
             return Verdict.fatal(dir, "unexpected error " + error,
                     "Check the log above for its cause; the store files may be damaged, restore them from a backup");
