@@ -380,11 +380,13 @@ public class SemanticEngine implements SemanticIndex {
         int skip = ThreadLocalRandom.current().nextInt((int) Math.min(queuedNow, BATCH_SPREAD));
         byte[][] found = new byte[1][];
         int[] seen = {0};
-        txn.scan(QUEUE, null, (key, value) -> {
+        // in place: the entries skipped hold whole texts, and only the found key is kept
+        txn.scanPrefixInPlace(QUEUE, new byte[0], (key, value) -> {
             if (seen[0]++ < skip) {
                 return true;
             }
-            found[0] = key;
+            found[0] = new byte[key.remaining()];
+            key.get(key.position(), found[0]);
             return false;
         });
         return found[0];
