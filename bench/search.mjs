@@ -412,6 +412,13 @@ console.log(
 );
 const last = steps.find((s) => s.stored >= 1_000_000);
 if (last) {
-  const [p50, , p99] = figures(last.timings).map(Number);
-  console.log(`\nIssue 6 target at 1,000,000 (p50 < 5 ms, p99 < 25 ms): ${p50 < 5 && p99 < 25 ? 'met' : 'not met'}`);
+  const [p50, p95, p99] = figures(last.timings).map(Number);
+  // memory_search ranks by words alone unless asked otherwise or the semantic bundle is there (then hybrid)
+  const mode = SEARCH_ARGS.mode ?? (options.semantic ? 'hybrid' : 'text');
+  if (mode === 'text') {
+    console.log(`\nIssue 6 text target at 1,000,000 (p50 < 5 ms, p99 < 25 ms): ${p50 < 5 && p99 < 25 ? 'met' : 'not met'}`);
+  } else {
+    console.log(`\nIssue 6 target at 1,000,000, the original's (p50 < 30 ms, p95 < 120 ms): ` +
+      `${p50 < 30 && p95 < 120 ? 'met' : 'not met'}`);
+  }
 }

@@ -74,22 +74,13 @@ final class PostingCursor {
         }
     }
 
-    /**
-     * The current block's summary for {@code field}: (tf, length byte) pairs bounding its entries, in the
-     * key at {@code summaryAt(field, i)} and the next byte; {@link PostingBlock#FRONTIER} pairs for the first
-     * field, one for the others.
-     */
-    int summaryTf(int field, int pair) {
-        return blockKey[summaryAt(field, pair)] & 0xFF;
+    /** The current block's key: its upper bound and summary ({@link Postings#blockKey}) follow the prefix. */
+    byte[] blockKey() {
+        return blockKey;
     }
 
-    int summaryNorm(int field, int pair) {
-        return blockKey[summaryAt(field, pair) + 1] & 0xFF;
-    }
-
-    private int summaryAt(int field, int pair) {
-        int start = prefix.length + 8;
-        return field == 0 ? start + 2 * pair : start + 2 * PostingBlock.FRONTIER + 2 * (field - 1);
+    int prefixLength() {
+        return prefix.length;
     }
 
     /** Moves past the current block to the first entry of the next; returns its document or {@link #END}. */

@@ -190,6 +190,21 @@ final class Postings {
         return out.toArray();
     }
 
+    /** The tf of the {@code pair}-th summary pair of {@code field} in the block key {@code key} of a list of {@code prefixLength}. */
+    static int summaryTf(byte[] key, int prefixLength, int field, int pair) {
+        return key[summaryAt(prefixLength, field, pair)] & 0xFF;
+    }
+
+    /** The length byte of that pair. */
+    static int summaryNorm(byte[] key, int prefixLength, int field, int pair) {
+        return key[summaryAt(prefixLength, field, pair) + 1] & 0xFF;
+    }
+
+    private static int summaryAt(int prefixLength, int field, int pair) {
+        int start = prefixLength + 8;
+        return field == 0 ? start + 2 * pair : start + 2 * PostingBlock.FRONTIER + 2 * (field - 1);
+    }
+
     /**
      * Exactly {@link PostingBlock#FRONTIER} (tf, norm) pairs bounding {@code pairs}: the Pareto frontier
      * (higher tf, shorter length), merged down when longer; (0, 255) fills unused places.

@@ -85,11 +85,13 @@ final class Search {
     /** A query term's posting list in one partition. */
     private static final class TermCursor {
         final QueryTerm term;
+        final byte[] prefix;
         final PostingCursor postings;
         final long frequency;
 
-        TermCursor(QueryTerm term, PostingCursor postings, long frequency) {
+        TermCursor(QueryTerm term, byte[] prefix, PostingCursor postings, long frequency) {
             this.term = term;
+            this.prefix = prefix;
             this.postings = postings;
             this.frequency = frequency;
         }
@@ -177,27 +179,32 @@ final class Search {
 
     /** The most the term can add for any entry of the cursor's current block, from the block's key. */
     private double blockBound(TermCursor cursor) {
-        PostingCursor postings = cursor.postings;
+        return blockBound(cursor.term, cursor.postings.blockKey(), cursor.postings.prefixLength());
+    }
+
+    /** The most {@code term} can add for any entry of the block under {@code key}, from its summary. */
+    private double blockBound(QueryTerm term, byte[] key, int prefixLength) {
         double first = 0;
         for (int pair = 0; pair < PostingBlock.FRONTIER; pair++) {
-            int tf = postings.summaryTf(0, pair);
+            int tf = Postings.summaryTf(key, prefixLength, 0, pair);
             if (tf > 0) {
                 first = Math.max(first, tf >= 255 ? Double.POSITIVE_INFINITY
-                        : boosts[0] * tf * normFactors[0][postings.summaryNorm(0, pair)]);
+                        : boosts[0] * tf * normFactors[0][Postings.summaryNorm(key, prefixLength, 0, pair)]);
             }
         }
         double weighted = first;
         for (int f = 1; f < fieldCount; f++) {
-            int tf = postings.summaryTf(f, 0);
+            int tf = Postings.summaryTf(key, prefixLength, f, 0);
             if (tf > 0) {
                 // a capped frequency (255) may stand for more: no bound from the key then
-                weighted += tf >= 255 ? Double.POSITIVE_INFINITY : boosts[f] * tf * normFactors[f][postings.summaryNorm(f, 0)];
+                weighted += tf >= 255 ? Double.POSITIVE_INFINITY
+                        : boosts[f] * tf * normFactors[f][Postings.summaryNorm(key, prefixLength, f, 0)];
             }
         }
         if (Double.isInfinite(weighted)) {
-            return cursor.term.upperBound;
+            return term.upperBound;
         }
-        return cursor.term.idf * weighted * (K1 + 1) / (K1 + weighted);
+        return term.idf * weighted * (K1 + 1) / (K1 + weighted);
     }
 
     /** The term's contribution for the posting payload at {@code bytes[at]}. */
@@ -313,7 +320,7 @@ final class Search {
                 continue;
             }
             byte[] prefix = Generation.postingPrefix(Generation.termKey(partition, term.term));
-            TermCursor cursor = new TermCursor(term, new PostingCursor(txn, generation.post, prefix), frequency);
+            TermCursor cursor = new TermCursor(term, prefix, new PostingCursor(txn, generation.post, prefix), frequency);
             (term.required ? required : optional).add(cursor);
         }
         boolean requiredText = required.stream().anyMatch(cursor -> !cursor.term.keyword);
@@ -321,6 +328,8 @@ final class Search {
             conjunction(required, optional, phrases);
         } else if (optional.isEmpty()) {
             return;
+        } else if (required.isEmpty() && optional.size() == 1) {
+            newestBlocksFirst(optional.get(0));
         } else if (!required.isEmpty() && minFrequency(required) <= optional.stream().mapToLong(c -> c.frequency).sum()) {
             // a rare filter (a session, an episode): walk its documents and score those with a word
             conjunction(required, optional, phrases);
@@ -409,6 +418,49 @@ final class Search {
                 if (cursor.postings.doc() == doc) {
                     cursor.postings.next();
                 }
+            }
+        }
+    }
+
+    /**
+     * One word and no filter: its posting list read block by block from the newest. Of equal scores the newer
+     * document ranks first, so once pruning a block whose bound is below the worst kept hit, or equal to it
+     * with only older documents, cannot add a hit and is passed over unread. A common word then reads the
+     * few blocks that hold its best and newest documents; read in document order, every block whose bound
+     * reaches the worst kept score had to be read for the newer ties (docs/SEARCH.md, "One common word").
+     */
+    private void newestBlocksFirst(TermCursor only) {
+        List<byte[]> keys = new ArrayList<>();
+        txn.scanPrefixInPlace(generation.post, only.prefix, (key, value) -> {
+            byte[] copy = new byte[key.remaining()];
+            key.get(key.position(), copy);
+            if (Postings.isBlockKey(copy, only.prefix)) {
+                keys.add(copy);
+            }
+            return true;
+        });
+        QueryTerm term = only.term;
+        int prefixLength = only.prefix.length;
+        PostingBlock block = new PostingBlock();
+        for (int i = keys.size() - 1; i >= 0; i--) {
+            byte[] key = keys.get(i);
+            if (pruning && heap.size() >= capacity) {
+                Hit worst = heap.peek();
+                double bound = blockBound(term, key, prefixLength);
+                long upper = Bytes.readLongBE(key, prefixLength); // at least the block's last document
+                if (bound < worst.score() || (bound == worst.score() && Long.compareUnsigned(upper, worst.doc()) < 0)) {
+                    continue;
+                }
+            }
+            byte[] value = txn.get(generation.post, key);
+            if (value == null) {
+                continue;
+            }
+            block.decode(value);
+            for (int e = block.count - 1; e >= 0; e--) {
+                int at = block.payloads[e];
+                consider(block.docs[e], score(term, value, at), value[at] & 0xFF,
+                        () -> List.of(match(term, value, at)), List.of());
             }
         }
     }

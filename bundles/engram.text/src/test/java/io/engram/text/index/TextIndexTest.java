@@ -199,6 +199,41 @@ class TextIndexTest {
     }
 
     @Test
+    void ofEqualScoresTheNewestComeFirstAcrossPartitionsAndPages() {
+        // 20 documents with the word twice (they score higher) in the oldest block, then 3,052 with it once
+        // (all equal), alternately in two partitions: one common word, many blocks tying the worst kept hit.
+        // 3,072 in all, a multiple of MERGE_AT: every document is in the posting lists, none pending.
+        for (int i = 0; i < 20; i++) {
+            put(doc("t" + i, i % 2 == 0 ? "a" : "b", "alpha alpha", null, i));
+        }
+        for (int i = 0; i < 3052; i++) {
+            put(doc("d" + i, i % 2 == 0 ? "a" : "b", "alpha", null, 20 + i));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 19; i >= 0; i--) {
+            expected.add("t" + i);
+        }
+        for (int i = 3051; i >= 3012; i--) {
+            expected.add("d" + i);
+        }
+        assertEquals(expected.subList(0, 30), ids(search(query("alpha", null, 30))));
+        assertEquals(expected.stream().filter(id -> Integer.parseInt(id.substring(1)) % 2 == 1).limit(15).toList(),
+                ids(search(query("alpha", Set.of("b"), 15))), "one partition");
+        List<String> paged = new ArrayList<>();
+        TextQuery.Position after = null;
+        for (int page = 0; page < 4; page++) {
+            TextResult result = search(new TextQuery("alpha", null, null, null, null, NOW, null, 15, after, false));
+            paged.addAll(ids(result));
+            after = result.hits().get(result.hits().size() - 1).position();
+        }
+        assertEquals(expected, paged, "pages of 15");
+    }
+
+    private static List<String> ids(TextResult result) {
+        return result.hits().stream().map(TextHit::id).toList();
+    }
+
+    @Test
     void aFilterNeverAdmitsADocumentWithoutAQueryWord() {
         for (int i = 0; i < 60; i++) {
             // "common" on every document: the layer filter is common, the session filter rare
