@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -31,17 +32,23 @@ import java.util.concurrent.ConcurrentMap;
  * When the cursor reaches the end, the new generation becomes the active one in one transaction and the old one
  * is deleted in batches. Until the first generation is active, searches scan every vector (exact).
  *
+ * <p>A search ranks the sign codes of the lists it reads ({@link Vectors#code}, one bit per dimension) and scores
+ * only the best of them by their vectors: the codes take an eighth of the bytes, and reading the vectors out of the
+ * map was most of a search's time.
+ *
  * <p>Keyspaces ({@code g} = generation number, u32; {@code l} = list number, u16; {@code vk} = the vector's key
  * in {@link SemanticKeys#VECTORS}): {@link #CLUSTERS} {@code [g][l]} → centroid (float32 × dimensions);
- * {@link #LISTS} {@code [g][l][vk]} → the vector; {@link #ASSIGNED} {@code [g][vk]} → {@code l}. Meta entries in
+ * {@link #LISTS} {@code [g][l][vk]} → the vector; {@link #CODES} {@code [g][l][vk]} → its sign code (generations
+ * built since codes exist: {@link Generation#coded}); {@link #ASSIGNED} {@code [g][vk]} → {@code l}. Meta entries in
  * {@link SemanticKeys#META}: {@code clusters.active}, {@code clusters.building} (each {@code [g][lists][vectors
- * when trained: u64]}), {@code clusters.cursor} (the last vector key copied into the building generation),
+ * when trained: u64][id: u64][1 when coded]}), {@code clusters.cursor} (the last vector key copied into the building generation),
  * {@code clusters.next} and {@code clusters.drop} (generations still to delete). See docs/SEMANTIC.md.
  */
 final class ClusteredIndex {
 
     static final String CLUSTERS = "semantic.clusters";
     static final String LISTS = "semantic.lists";
+    static final String CODES = "semantic.codes";
     static final String ASSIGNED = "semantic.assigned";
 
     private static final byte[] ACTIVE = utf8("clusters.active");
@@ -59,6 +66,10 @@ final class ClusteredIndex {
     static final int MAX_LISTS = 4_096;
     /** Vectors copied into a building generation per write transaction. */
     static final int COPY_BATCH = 2_000;
+    /** Candidates whose vectors a search scores after ranking codes: this many per place in its ranking ... */
+    static final int SHORTLIST_PER_PLACE = 4;
+    /** ... and at least this many. */
+    static final int SHORTLIST_MIN = 400;
     /** Keys of a dropped generation deleted per write transaction. */
     static final int DROP_BATCH = 10_000;
 
@@ -68,13 +79,17 @@ final class ClusteredIndex {
     static final int LIST_KEY_OFFSET = GENERATION_BYTES + LIST_BYTES;
 
     /**
-     * One generation: its number, list count, how many vectors there were when it was trained, and a random id
-     * (numbers can repeat after a restore from backup; the id tells cached centroids from another generation's).
+     * One generation: its number, list count, how many vectors there were when it was trained, a random id
+     * (numbers can repeat after a restore from backup; the id tells cached centroids from another generation's),
+     * and whether it keeps sign codes ({@link #CODES}; one built before them does not, and is rebuilt).
      */
-    record Generation(int number, int lists, long trainedOn, long id) {
+    record Generation(int number, int lists, long trainedOn, long id, boolean coded) {
+
+        private static final int BYTES = 24;
 
         byte[] bytes() {
-            return ByteBuffer.allocate(24).putInt(number).putInt(lists).putLong(trainedOn).putLong(id).array();
+            return ByteBuffer.allocate(BYTES + 1).putInt(number).putInt(lists).putLong(trainedOn).putLong(id)
+                    .put((byte) (coded ? 1 : 0)).array();
         }
 
         static Generation of(byte[] bytes) {
@@ -82,7 +97,8 @@ final class ClusteredIndex {
                 return null;
             }
             ByteBuffer in = ByteBuffer.wrap(bytes);
-            return new Generation(in.getInt(), in.getInt(), in.getLong(), in.getLong());
+            return new Generation(in.getInt(), in.getInt(), in.getLong(), in.getLong(),
+                    bytes.length > BYTES && bytes[BYTES] == 1);
         }
     }
 
@@ -113,11 +129,11 @@ final class ClusteredIndex {
         /**
          * Whether a new generation should be trained over {@code vectors} vectors: none is being built, and
          * there is none yet and they reached {@code clusterFrom}, or they grew {@link #GROWTH}-fold since the
-         * active one was trained.
+         * active one was trained, or the active one has no codes.
          */
         boolean buildDue(long vectors, long clusterFrom) {
             return building == null && (active == null ? vectors >= clusterFrom
-                    : vectors >= (long) GROWTH * active.trainedOn());
+                    : vectors >= (long) GROWTH * active.trainedOn() || !active.coded());
         }
     }
 
@@ -147,20 +163,26 @@ final class ClusteredIndex {
 
     private void place(WriteTxn txn, Generation generation, byte[] vectorKey, byte[] vector) {
         unplace(txn, generation.number(), vectorKey);
-        put(txn, generation.number(), vectorKey, vector, KMeans.nearest(centroids(txn, generation), vector));
+        put(txn, generation, vectorKey, vector, KMeans.nearest(centroids(txn, generation), vector));
     }
 
-    private static void put(WriteTxn txn, int generation, byte[] vectorKey, byte[] vector, int list) {
-        txn.put(LISTS, listKey(generation, list, vectorKey), vector);
-        txn.put(ASSIGNED, assignedKey(generation, vectorKey), ByteBuffer.allocate(LIST_BYTES).putShort((short) list)
-                .array());
+    private static void put(WriteTxn txn, Generation generation, byte[] vectorKey, byte[] vector, int list) {
+        byte[] listKey = listKey(generation.number(), list, vectorKey);
+        txn.put(LISTS, listKey, vector);
+        if (generation.coded()) {
+            txn.put(CODES, listKey, Vectors.code(vector));
+        }
+        txn.put(ASSIGNED, assignedKey(generation.number(), vectorKey),
+                ByteBuffer.allocate(LIST_BYTES).putShort((short) list).array());
     }
 
     private static void unplace(WriteTxn txn, int generation, byte[] vectorKey) {
         byte[] key = assignedKey(generation, vectorKey);
         byte[] list = txn.get(ASSIGNED, key);
         if (list != null) {
-            txn.delete(LISTS, listKey(generation, ByteBuffer.wrap(list).getShort() & 0xffff, vectorKey));
+            byte[] listKey = listKey(generation, ByteBuffer.wrap(list).getShort() & 0xffff, vectorKey);
+            txn.delete(LISTS, listKey);
+            txn.delete(CODES, listKey);
             txn.delete(ASSIGNED, key);
         }
     }
@@ -169,35 +191,124 @@ final class ClusteredIndex {
 
     /**
      * Offers {@code ranking} the vectors of the lists nearest to {@code query} in the active generation, nearest
-     * list first, until it is full and has been offered at least {@code candidates} vectors (or every list was
-     * read: a small namespace in a large store is thus searched exactly, at the cost of one seek per list).
+     * list first, until at least {@code candidates} vectors were read and the ranking can be filled (or every
+     * list was read: a small namespace in a large store is thus searched exactly, at the cost of one seek per
+     * list). With a {@code shortlist} and a coded generation, the lists' codes are read instead and only the
+     * {@code shortlist} best by code are scored by their vectors; with none (0), every vector read is scored.
      *
      * @param namespaces the namespaces searched, or null for every one
      * @return false when there is no active generation (the caller scans every vector instead)
      */
-    boolean search(ReadTxn txn, float[] query, List<String> namespaces, Ranking ranking, long candidates) {
+    boolean search(ReadTxn txn, float[] query, List<String> namespaces, Ranking ranking, long candidates,
+            int shortlist) {
         Generation active = Generation.of(txn.get(META, ACTIVE));
         if (active == null) {
             return false;
         }
+        int[] lists = nearestLists(centroids(txn, active), query);
+        if (shortlist > 0 && active.coded()) {
+            Shortlist best = new Shortlist(Vectors.codeTable(query), shortlist);
+            readLists(txn, active, lists, CODES, namespaces, best::offer,
+                    () -> best.offered() >= candidates && best.size() >= ranking.capacity());
+            best.scoreVectors(txn, ranking);
+        } else {
+            readLists(txn, active, lists, LISTS, namespaces,
+                    (key, value, namespace) -> ranking.offer(key, LIST_KEY_OFFSET, value, namespace),
+                    () -> ranking.full() && ranking.offered() >= candidates);
+        }
+        return true;
+    }
+
+    /** What a search does with each entry of a list: its key, its value, and its namespace when known. */
+    private interface ListVisitor {
+        boolean visit(ByteBuffer key, ByteBuffer value, String namespace);
+    }
+
+    /** Reads {@code keyspace}'s entries of {@code lists}, in order, until {@code enough} says so after a list. */
+    private static void readLists(ReadTxn txn, Generation active, int[] lists, String keyspace, List<String> namespaces,
+            ListVisitor visitor, java.util.function.BooleanSupplier enough) {
         List<byte[]> prefixes = namespaces == null ? null
                 : namespaces.stream().map(SemanticKeys::namespacePrefix).toList();
-        for (int list : nearestLists(centroids(txn, active), query)) {
+        for (int list : lists) {
             byte[] listPrefix = listKey(active.number(), list, new byte[0]);
             if (prefixes == null) {
-                txn.scanPrefixInPlace(LISTS, listPrefix, (key, value) -> ranking.offer(key, LIST_KEY_OFFSET, value, null));
+                txn.scanPrefixInPlace(keyspace, listPrefix, (key, value) -> visitor.visit(key, value, null));
             } else {
                 for (int i = 0; i < prefixes.size(); i++) {
                     String namespace = namespaces.get(i);
-                    txn.scanPrefixInPlace(LISTS, concat(listPrefix, prefixes.get(i)),
-                            (key, value) -> ranking.offer(key, LIST_KEY_OFFSET, value, namespace));
+                    txn.scanPrefixInPlace(keyspace, concat(listPrefix, prefixes.get(i)),
+                            (key, value) -> visitor.visit(key, value, namespace));
                 }
             }
-            if (ranking.full() && ranking.offered() >= candidates) {
+            if (enough.getAsBoolean()) {
                 break;
             }
         }
-        return true;
+    }
+
+    /** The candidates with the best code estimates ({@link Vectors#estimate}); a key is copied only on entering. */
+    private static final class Shortlist {
+
+        private record Candidate(float estimate, byte[] key, String namespace) {
+        }
+
+        private final float[][] table;
+        private final int size;
+        private final byte[] code;
+        private final PriorityQueue<Candidate> best; // worst first
+        private long offered;
+        private boolean dropped;
+
+        Shortlist(float[][] table, int size) {
+            this.table = table;
+            this.size = size;
+            this.code = new byte[table.length];
+            this.best = new PriorityQueue<>(size + 1, java.util.Comparator.comparingDouble(Candidate::estimate));
+        }
+
+        boolean offer(ByteBuffer key, ByteBuffer value, String namespace) {
+            offered++;
+            if (value.remaining() != code.length) {
+                return true; // another format's, replaced once the backfill reaches it
+            }
+            value.get(value.position(), code);
+            float estimate = Vectors.estimate(table, code);
+            if (best.size() >= size) {
+                dropped = true;
+                if (estimate <= best.peek().estimate()) {
+                    return true;
+                }
+                best.poll();
+            }
+            byte[] keyBytes = new byte[key.remaining()];
+            key.get(key.position(), keyBytes);
+            best.add(new Candidate(estimate, keyBytes, namespace));
+            return true;
+        }
+
+        long offered() {
+            return offered;
+        }
+
+        int size() {
+            return best.size();
+        }
+
+        /** Offers {@code ranking} the vectors of the candidates kept, in key order (the order the map holds them). */
+        void scoreVectors(ReadTxn txn, Ranking ranking) {
+            List<Candidate> kept = new ArrayList<>(best);
+            kept.sort((a, b) -> Arrays.compareUnsigned(a.key(), b.key()));
+            for (Candidate candidate : kept) {
+                byte[] vector = txn.get(LISTS, candidate.key());
+                if (vector != null) {
+                    ranking.offer(ByteBuffer.wrap(candidate.key()), LIST_KEY_OFFSET, ByteBuffer.wrap(vector),
+                            candidate.namespace());
+                }
+            }
+            if (dropped) {
+                ranking.candidatesDroppedBefore();
+            }
+        }
     }
 
     /** List numbers, the centroid most similar to {@code query} first. */
@@ -257,7 +368,7 @@ final class ClusteredIndex {
             if (now.building() != null || !sameGeneration(now.active(), seen.active())) {
                 return null; // another process began one meanwhile
             }
-            Generation generation = new Generation(now.next(), lists, vectors, new Random().nextLong());
+            Generation generation = new Generation(now.next(), lists, vectors, new Random().nextLong(), true);
             for (int list = 0; list < lists; list++) {
                 ByteBuffer centroid = ByteBuffer.allocate(trained[list].length * Float.BYTES);
                 for (float value : trained[list]) {
@@ -321,7 +432,7 @@ final class ClusteredIndex {
                 Placed before = placed.get(ByteBuffer.wrap(entry[0]));
                 int list = before != null && Arrays.equals(before.value(), entry[1]) ? before.list()
                         : KMeans.nearest(centroids, entry[1]);
-                put(txn, building.number(), entry[0], entry[1], list);
+                put(txn, building, entry[0], entry[1], list);
             }
             txn.put(META, CURSOR, end);
             return null;
@@ -371,7 +482,7 @@ final class ClusteredIndex {
         byte[] prefix = ByteBuffer.allocate(GENERATION_BYTES).putInt(generation).array();
         store.write(txn -> {
             int deleted = 0;
-            for (String keyspace : List.of(LISTS, ASSIGNED, CLUSTERS)) {
+            for (String keyspace : List.of(LISTS, CODES, ASSIGNED, CLUSTERS)) {
                 List<byte[]> keys = new ArrayList<>();
                 int room = DROP_BATCH - deleted;
                 if (room <= 0) {
@@ -407,6 +518,7 @@ final class ClusteredIndex {
         if (state.active() != null) {
             status.put("lists", state.active().lists());
             status.put("trained_on", state.active().trainedOn());
+            status.put("codes", state.active().coded());
         }
         if (state.building() != null) {
             status.put("building_lists", state.building().lists());

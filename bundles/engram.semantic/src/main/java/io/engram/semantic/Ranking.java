@@ -108,6 +108,21 @@ final class Ranking {
         return offered;
     }
 
+    /** How many candidates the ranking keeps. */
+    int capacity() {
+        return capacity;
+    }
+
+    /** Whether {@code accept} is asked at the end ({@link #vettingLate}). */
+    boolean vetsLate() {
+        return vetLate;
+    }
+
+    /** Candidates were left out before being offered (a shortlist): as if the ranking had dropped them. */
+    void candidatesDroppedBefore() {
+        dropped = true;
+    }
+
     /** Whether the ranking holds as many candidates as it keeps (accepted ones, when vetting early). */
     boolean full() {
         return best.size() >= capacity;

@@ -57,6 +57,64 @@ final class Vectors {
         return (double) (a + b + c + d) * scale;
     }
 
+    /** The bytes a sign code of {@code dimensions} takes: one bit per dimension. */
+    static int codeLength(int dimensions) {
+        return (dimensions + 7) / 8;
+    }
+
+    /**
+     * The sign code of the stored vector {@code stored}: bit {@code k} of byte {@code j} is set when dimension
+     * {@code 8j + k} is positive. A search ranks codes first ({@link #estimate}), 48 bytes instead of 388 read per
+     * candidate, and scores only the best candidates' vectors.
+     */
+    static byte[] code(byte[] stored) {
+        int dimensions = stored.length - SCALE_BYTES;
+        byte[] code = new byte[codeLength(dimensions)];
+        for (int i = 0; i < dimensions; i++) {
+            if (stored[SCALE_BYTES + i] > 0) {
+                code[i >> 3] |= (byte) (1 << (i & 7));
+            }
+        }
+        return code;
+    }
+
+    /**
+     * For each byte {@code j} of a code, what every value of it adds to {@link #estimate}: the sum of the query's
+     * dimensions {@code 8j + k} whose bit {@code k} is set. The query stays exact; only the stored side is one bit.
+     */
+    static float[][] codeTable(float[] query) {
+        float[][] table = new float[codeLength(query.length)][256];
+        for (int j = 0; j < table.length; j++) {
+            for (int value = 1; value < 256; value++) {
+                int low = Integer.numberOfTrailingZeros(value);
+                int dimension = 8 * j + low;
+                // the sum for value is the sum for value without its lowest bit, plus that bit's dimension
+                table[j][value] = table[j][value & (value - 1)] + (dimension < query.length ? query[dimension] : 0);
+            }
+        }
+        return table;
+    }
+
+    /**
+     * How near the vector with sign code {@code code} is to the query of {@code table}: the sum of the query's
+     * dimensions where the vector is positive. Its order follows the cosine's loosely (a dimension's sign, not its
+     * size), enough to pick the candidates worth scoring: with {@code q} the query and {@code s} the signs (±1),
+     * {@code q · s = 2 * estimate - sum(q)}.
+     */
+    static float estimate(float[][] table, byte[] code) {
+        float a = 0;
+        float b = 0;
+        int j = 0;
+        for (int end = table.length - 1; j < end; j += 2) {
+            a += table[j][code[j] & 0xff];
+            b += table[j + 1][code[j + 1] & 0xff];
+        }
+        for (; j < table.length; j++) {
+            a += table[j][code[j] & 0xff];
+        }
+        return a + b;
+    }
+
     /** Adds the stored vector {@code stored}, decoded, to {@code sum}. */
     static void addTo(float[] sum, byte[] stored) {
         float scale = scale(stored);

@@ -86,6 +86,34 @@ class ClusteredIndexTest {
     }
 
     @Test
+    void aGenerationBuiltBeforeCodesIsSearchedByItsVectorsUntilACodedOneReplacesIt() {
+        Store store = temp.store();
+        SemanticEngine engine = engine(store, 5_000, 0.02);
+        add(store, engine, NS, 0, 8_000);
+        engine.maintainIndex();
+        // make the active generation one written before codes: its meta entry without the flag, no codes
+        store.write(txn -> {
+            byte[] active = txn.get(SemanticKeys.META, SemanticKeys.utf8("clusters.active"));
+            txn.put(SemanticKeys.META, SemanticKeys.utf8("clusters.active"), Arrays.copyOf(active, 24));
+            List<byte[]> codes = new ArrayList<>();
+            txn.scan(ClusteredIndex.CODES, null, (key, value) -> codes.add(key));
+            codes.forEach(key -> txn.delete(ClusteredIndex.CODES, key));
+            return null;
+        });
+        assertEquals(false, engine.indexStatus().get("codes"));
+        assertEquals(true, engine.indexStatus().get("build_due"), "a generation without codes is rebuilt");
+        float[] query = near(groups[3]);
+        List<String> exact = bruteForce(query, NS, 10);
+        assertTrue(ids(engine.nearest(query, Set.of(NS), 10, id -> true)).containsAll(exact.subList(0, 5)),
+                "found by the vectors meanwhile");
+
+        engine.maintainIndex();
+        assertEquals(true, engine.indexStatus().get("codes"));
+        assertConsistent(store);
+        assertTrue(ids(engine.nearest(query, Set.of(NS), 10, id -> true)).containsAll(exact.subList(0, 5)));
+    }
+
+    @Test
     void aSmallNamespaceInALargeStoreIsSearchedExactly() {
         Store store = temp.store();
         SemanticEngine engine = engine(store, 5_000, 0.02);
@@ -282,8 +310,9 @@ class ClusteredIndexTest {
                 byte[] list = txn.get(ClusteredIndex.ASSIGNED, ClusteredIndex.assignedKey(generation, key));
                 assertTrue(list != null, "assigned");
                 int number = ByteBuffer.wrap(list).getShort() & 0xffff;
-                assertTrue(Arrays.equals(value, txn.get(ClusteredIndex.LISTS,
-                        ClusteredIndex.listKey(generation, number, key))), "listed with its value");
+                byte[] listKey = ClusteredIndex.listKey(generation, number, key);
+                assertTrue(Arrays.equals(value, txn.get(ClusteredIndex.LISTS, listKey)), "listed with its value");
+                assertTrue(Arrays.equals(Vectors.code(value), txn.get(ClusteredIndex.CODES, listKey)), "and its code");
                 return true;
             });
             assertEquals(expected.size(), vectors[0], "vectors stored");
@@ -291,6 +320,10 @@ class ClusteredIndexTest {
             txn.scanPrefix(ClusteredIndex.LISTS, ByteBuffer.allocate(4).putInt(generation).array(),
                     (key, value) -> ++listed[0] > 0);
             assertEquals(vectors[0], listed[0], "no entry besides the vectors' own");
+            long[] coded = {0};
+            txn.scanPrefix(ClusteredIndex.CODES, ByteBuffer.allocate(4).putInt(generation).array(),
+                    (key, value) -> ++coded[0] > 0);
+            assertEquals(vectors[0], coded[0], "no code besides the vectors' own");
             return null;
         });
     }
