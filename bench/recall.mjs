@@ -21,6 +21,7 @@ import {
   machineSummary,
   percentile,
   StdioServer,
+  storedMemories,
 } from './lib/stdio-server.mjs';
 
 const { values: options } = parseArgs({
@@ -71,16 +72,7 @@ await rm(cfg, { force: true });
 const server = new StdioServer(engramCommand(options.keep), join(options.keep, `stderr-recall-${Date.now()}.log`));
 await server.initialize();
 try {
-  let stored;
-  while (stored === undefined) { // the counts come once the memory engine has counted the store
-    const memory = (await server.callTool('system_status', {})).result.structuredContent?.memory;
-    if (typeof memory?.ltm_count === 'number') {
-      stored = memory.ltm_count + (memory.stm_count ?? 0);
-    } else {
-      await new Promise((done) => setTimeout(done, 100));
-    }
-  }
-  const waited = await awaitVectors(server, stored, undefined, (semantic) =>
+  const waited = await awaitVectors(server, await storedMemories(server), undefined, (semantic) =>
     console.error(`${new Date().toISOString()} ${JSON.stringify(semantic.index)}`));
   const status = (await server.callTool('system_status', {})).result.structuredContent.semantic;
   console.log(`Index: ${JSON.stringify(status.index)} (${status.vectors} vectors; waited ${(waited / 1000).toFixed(0)} s)`);

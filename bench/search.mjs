@@ -47,6 +47,7 @@ import {
   machineSummary,
   markdownTable,
   percentile,
+  storedMemories,
 } from './lib/stdio-server.mjs';
 
 const { values: options } = parseArgs({
@@ -270,21 +271,6 @@ async function addUpTo(server, from, to, deadline) {
   };
   await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
   return added;
-}
-
-/** How many memories the store holds (system_status), for --keep runs that go on. */
-async function storedMemories(server) {
-  for (let attempt = 0; ; attempt++) {
-    const { result } = await server.callTool('system_status', {});
-    const memory = result.structuredContent?.memory;
-    if (typeof memory?.ltm_count === 'number') {
-      return memory.ltm_count + (memory.stm_count ?? 0);
-    }
-    if (attempt === 600) {
-      throw new Error(`system_status has no memory counts: ${JSON.stringify(result.structuredContent)}`);
-    }
-    await new Promise((done) => setTimeout(done, 100)); // storage still opening
-  }
 }
 
 /** Bytes of every data.mdb under `dir`: { size (the file's length), onDisk (blocks allocated) }. */

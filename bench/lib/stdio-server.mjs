@@ -116,6 +116,21 @@ export async function awaitVectors(server, count, timeoutMs = 24 * 3600_000, onP
   }
 }
 
+/** How many memories the store of `server` holds (system_status), once its storage has opened. */
+export async function storedMemories(server) {
+  for (let attempt = 0; ; attempt++) {
+    const { result } = await server.callTool('system_status', {});
+    const memory = result.structuredContent?.memory;
+    if (typeof memory?.ltm_count === 'number') {
+      return memory.ltm_count + (memory.stm_count ?? 0);
+    }
+    if (attempt === 600) {
+      throw new Error(`system_status has no memory counts: ${JSON.stringify(result.structuredContent)}`);
+    }
+    await new Promise((done) => setTimeout(done, 100)); // storage still opening
+  }
+}
+
 /** One running server process, spoken to with JSON-RPC requests matched to answers by id. */
 export class StdioServer {
   #child;

@@ -41,8 +41,9 @@ import java.util.concurrent.ConcurrentMap;
  * {@link #LISTS} {@code [g][l][vk]} → the vector; {@link #CODES} {@code [g][l][vk]} → its sign code (generations
  * built since codes exist: {@link Generation#coded}); {@link #ASSIGNED} {@code [g][vk]} → {@code l}. Meta entries in
  * {@link SemanticKeys#META}: {@code clusters.active}, {@code clusters.building} (each {@code [g][lists][vectors
- * when trained: u64][id: u64][1 when coded]}), {@code clusters.cursor} (the last vector key copied into the building generation),
- * {@code clusters.next} and {@code clusters.drop} (generations still to delete). See docs/SEMANTIC.md.
+ * when trained: u64][id: u64][1 when coded]}), {@code clusters.cursor} (the last vector key copied into the
+ * building generation), {@code clusters.next} and {@code clusters.drop} (generations still to delete). See
+ * docs/SEMANTIC.md.
  */
 final class ClusteredIndex {
 
@@ -67,9 +68,9 @@ final class ClusteredIndex {
     /** Vectors copied into a building generation per write transaction. */
     static final int COPY_BATCH = 2_000;
     /** Candidates whose vectors a search scores after ranking codes: this many per place in its ranking ... */
-    static final int SHORTLIST_PER_PLACE = 4;
+    private static final int SHORTLIST_PER_PLACE = 4;
     /** ... and at least this many. */
-    static final int SHORTLIST_MIN = 400;
+    private static final int SHORTLIST_MIN = 400;
     /** Keys of a dropped generation deleted per write transaction. */
     static final int DROP_BATCH = 10_000;
 
@@ -193,20 +194,23 @@ final class ClusteredIndex {
      * Offers {@code ranking} the vectors of the lists nearest to {@code query} in the active generation, nearest
      * list first, until at least {@code candidates} vectors were read and the ranking can be filled (or every
      * list was read: a small namespace in a large store is thus searched exactly, at the cost of one seek per
-     * list). With a {@code shortlist} and a coded generation, the lists' codes are read instead and only the
-     * {@code shortlist} best by code are scored by their vectors; with none (0), every vector read is scored.
+     * list). In a coded generation the lists' codes are read instead and only the best few hundred by code are
+     * scored by their vectors; every vector read is scored when the caller asks for it (a search meant to be
+     * exact), or when {@code accept} is asked as the ranking fills (a filter few memories pass: any candidate
+     * may be the one it takes).
      *
      * @param namespaces the namespaces searched, or null for every one
      * @return false when there is no active generation (the caller scans every vector instead)
      */
     boolean search(ReadTxn txn, float[] query, List<String> namespaces, Ranking ranking, long candidates,
-            int shortlist) {
+            boolean scoreEveryVector) {
         Generation active = Generation.of(txn.get(META, ACTIVE));
         if (active == null) {
             return false;
         }
         int[] lists = nearestLists(centroids(txn, active), query);
-        if (shortlist > 0 && active.coded()) {
+        if (active.coded() && !scoreEveryVector && ranking.vetsLate()) {
+            int shortlist = Math.max(SHORTLIST_MIN, SHORTLIST_PER_PLACE * ranking.capacity());
             Shortlist best = new Shortlist(Vectors.codeTable(query), shortlist);
             readLists(txn, active, lists, CODES, namespaces, best::offer,
                     () -> best.offered() >= candidates && best.size() >= ranking.capacity());

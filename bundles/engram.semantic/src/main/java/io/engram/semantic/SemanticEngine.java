@@ -197,11 +197,7 @@ public class SemanticEngine implements SemanticIndex {
     private List<SemanticHit> search(ReadTxn txn, float[] vector, List<String> namespaces, Ranking ranking) {
         long vectors = txn.count(VECTORS);
         long candidates = settings.searchCandidates(vectors);
-        // codes first, unless every vector is to be read (then the search is exact), or accept is asked as the
-        // ranking fills (a filter few memories pass: any candidate may be the one it takes)
-        int shortlist = candidates >= vectors || !ranking.vetsLate() ? 0
-                : Math.max(ClusteredIndex.SHORTLIST_MIN, ClusteredIndex.SHORTLIST_PER_PLACE * ranking.capacity());
-        if (!clusters.search(txn, vector, namespaces, ranking, candidates, shortlist)) {
+        if (!clusters.search(txn, vector, namespaces, ranking, candidates, candidates >= vectors)) {
             scanAll(txn, namespaces, ranking);
         }
         return ranking.hits(txn);

@@ -79,8 +79,9 @@ final class PostingCursor {
         return blockKey;
     }
 
-    int prefixLength() {
-        return prefix.length;
+    /** The list's prefix: every block key of the list starts with it. */
+    byte[] prefix() {
+        return prefix;
     }
 
     /** Moves past the current block to the first entry of the next; returns its document or {@link #END}. */

@@ -85,13 +85,11 @@ final class Search {
     /** A query term's posting list in one partition. */
     private static final class TermCursor {
         final QueryTerm term;
-        final byte[] prefix;
         final PostingCursor postings;
         final long frequency;
 
-        TermCursor(QueryTerm term, byte[] prefix, PostingCursor postings, long frequency) {
+        TermCursor(QueryTerm term, PostingCursor postings, long frequency) {
             this.term = term;
-            this.prefix = prefix;
             this.postings = postings;
             this.frequency = frequency;
         }
@@ -179,7 +177,7 @@ final class Search {
 
     /** The most the term can add for any entry of the cursor's current block, from the block's key. */
     private double blockBound(TermCursor cursor) {
-        return blockBound(cursor.term, cursor.postings.blockKey(), cursor.postings.prefixLength());
+        return blockBound(cursor.term, cursor.postings.blockKey(), cursor.postings.prefix().length);
     }
 
     /** The most {@code term} can add for any entry of the block under {@code key}, from its summary. */
@@ -320,7 +318,7 @@ final class Search {
                 continue;
             }
             byte[] prefix = Generation.postingPrefix(Generation.termKey(partition, term.term));
-            TermCursor cursor = new TermCursor(term, prefix, new PostingCursor(txn, generation.post, prefix), frequency);
+            TermCursor cursor = new TermCursor(term, new PostingCursor(txn, generation.post, prefix), frequency);
             (term.required ? required : optional).add(cursor);
         }
         boolean requiredText = required.stream().anyMatch(cursor -> !cursor.term.keyword);
@@ -430,17 +428,18 @@ final class Search {
      * reaches the worst kept score had to be read for the newer ties (docs/SEARCH.md, "One common word").
      */
     private void newestBlocksFirst(TermCursor only) {
+        byte[] prefix = only.postings.prefix();
         List<byte[]> keys = new ArrayList<>();
-        txn.scanPrefixInPlace(generation.post, only.prefix, (key, value) -> {
+        txn.scanPrefixInPlace(generation.post, prefix, (key, value) -> {
             byte[] copy = new byte[key.remaining()];
             key.get(key.position(), copy);
-            if (Postings.isBlockKey(copy, only.prefix)) {
+            if (Postings.isBlockKey(copy, prefix)) {
                 keys.add(copy);
             }
             return true;
         });
         QueryTerm term = only.term;
-        int prefixLength = only.prefix.length;
+        int prefixLength = prefix.length;
         PostingBlock block = new PostingBlock();
         for (int i = keys.size() - 1; i >= 0; i--) {
             byte[] key = keys.get(i);
